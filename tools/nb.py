@@ -8,7 +8,7 @@ A percent-format script marks cells with `# %%` (code) and `# %% [markdown]` (ma
 line of the cell starts with `# `). The notebook stays the source of truth: the script is only
 a convenient way to write or review one in an editor.
 """
-import json, re, subprocess, sys
+import hashlib, json, re, subprocess, sys
 from pathlib import Path
 
 _CELL = re.compile(r'^# %%(?: \[(markdown|md)\])?[^\n]*$', re.M)
@@ -33,7 +33,9 @@ def py2nb(src, dest):
             cells.append(dict(cell_type='code', execution_count=None, metadata={}, outputs=[], source='\n'.join(lines)))
     nb = dict(cells=cells, metadata=dict(kernelspec=dict(display_name='python3', language='python', name='python3')),
               nbformat=4, nbformat_minor=5)
-    for c in nb['cells']: c['source'] = [l + '\n' for l in c['source'].split('\n')[:-1]] + [c['source'].split('\n')[-1]]
+    for i, c in enumerate(nb['cells']):
+        c['id'] = hashlib.sha1(f"{i}:{c['source']}".encode()).hexdigest()[:8]  # stable ids: exports match after a run
+        c['source'] = [l + '\n' for l in c['source'].split('\n')[:-1]] + [c['source'].split('\n')[-1]]
     Path(dest).write_text(json.dumps(nb, indent=1, ensure_ascii=False) + '\n')
 
 def nb2py(src, dest):
@@ -56,6 +58,7 @@ def run(src, skip_slow=False):
     shell = CaptureShell()
     shell.execute(src, src, exc_stop=True, preproc=skip)
     subprocess.run(['nbdev_clean', '--fname', str(src)], check=True)
+    subprocess.run(['nbdev_export'], check=True)  # the package must match the notebook as saved
 
 if __name__ == '__main__':
     cmd, *args = sys.argv[1:]
