@@ -1,0 +1,87 @@
+"""Time-steps forecast per second: our batched, KV-cached, grammar-constrained `forecast` against a naive loop.
+
+The naive peer is what one would write first: `model.generate` on one series at a time, greedy,
+unconstrained, asked for as many new tokens as `horizon` steps can take (the grammar's longest
+output), on the same model and the same windows (the shipped data's test split, default origins).
+Both forecast `windows * horizon` time steps.
+
+Both must run the same prompts through the model once (the prefill), so the speed-up is bounded
+by naive time / naive prefill time; the script measures that bound too (`prefill bound`). On a
+CPU with long prompts the prefill is a large share of the work; with short prompts, or on a GPU,
+where a batch-1 decoding step costs about as much as a batch-32 one, the ratio grows.
+
+    python bench/forecast_throughput.py                          # small model, 64 windows, contexts 128 and 512
+    python bench/forecast_throughput.py --threads 1              # on a shared CPU one thread is faster for small models
+    python bench/forecast_throughput.py --context-length 768 --windows 32
+"""
+import argparse, time, warnings
+import numpy as np
+import torch
+from lv_llmtime.data import load_lv, shipped_data_path, split_systems
+from lv_llmtime.forecast import LLMTimeGrammar, default_max_int_digits, eval_windows, forecast, prompt_ids, parse_forecasts
+from lv_llmtime.models import load_model
+from lv_llmtime.preprocessor import LLMTimeFormat, fit_alpha
+
+def naive_forecast(model, tokenizer, prompts:list[list[int]], n_new:int) -> list[str]:
+    "One `model.generate` call per prompt, greedy, no grammar, exactly `n_new` new tokens; returns the texts."
+    texts = []
+    for ids in prompts:
+        x = torch.tensor([ids], device=model.device)
+        out = model.generate(x, attention_mask=torch.ones_like(x), max_new_tokens=n_new, min_new_tokens=n_new,
+                             do_sample=False, pad_token_id=tokenizer.pad_token_id)
+        texts.append(tokenizer.decode(out[0, len(ids):], skip_special_tokens=True))
+    return texts
+
+@torch.no_grad()
+def prefill_only(model, prompts:list[list[int]]):
+    "The forward pass over each prompt alone: work that any forecaster of these prompts must do."
+    for ids in prompts: model(torch.tensor([ids], device=model.device), logits_to_keep=1)
+
+def timed(f):
+    if torch.cuda.is_available(): torch.cuda.synchronize()
+    t = time.perf_counter(); out = f()
+    if torch.cuda.is_available(): torch.cuda.synchronize()
+    return out, time.perf_counter() - t
+
+def bench(model, tok, traj, test, alpha, context_length, windows, horizon, batch_size) -> dict:
+    "Time ours and the naive loop on the same windows; returns steps/s of each, the ratio and the prefill bound."
+    fmt = LLMTimeFormat()
+    hist = eval_windows(traj, test, context_length, horizon, alpha=alpha, tokenizer=tok).histories[:windows]
+    prompts = prompt_ids(hist, alpha, context_length, fmt, tok)
+    n_new = LLMTimeGrammar(fmt, horizon, default_max_int_digits(hist, alpha, fmt)).max_tokens
+    kw = dict(horizon=horizon, alpha=alpha, context_length=context_length, batch_size=batch_size)
+    forecast(model, tok, hist[:2], **kw); naive_forecast(model, tok, prompts[:1], n_new)  # warm up
+    ours, t_ours = timed(lambda: forecast(model, tok, hist, return_details=True, **kw))
+    texts, t_naive = timed(lambda: naive_forecast(model, tok, prompts, n_new))
+    _, t_prefill = timed(lambda: prefill_only(model, prompts))
+    _, valid = parse_forecasts(texts, alpha, horizon, 2, fmt)
+    steps = len(hist) * horizon
+    return dict(context=context_length, windows=len(hist), ours=steps / t_ours, naive=steps / t_naive, ratio=t_naive / t_ours,
+                bound=t_naive / t_prefill, ours_invalid=ours.invalid_rate, naive_invalid=1 - valid.mean(), t_ours=t_ours, t_naive=t_naive)
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--model", default="small", help="load_model name (default: small)")
+    p.add_argument("--windows", type=int, default=64, help="test windows forecast by both (default 64)")
+    p.add_argument("--horizon", type=int, default=5)
+    p.add_argument("--context-length", type=int, nargs="+", default=[128, 512])
+    p.add_argument("--batch-size", type=int, default=32)
+    p.add_argument("--threads", type=int, default=None, help="torch threads (default: torch's choice)")
+    p.add_argument("--device", default=None)
+    a = p.parse_args(argv)
+    if a.threads: torch.set_num_threads(a.threads)
+    warnings.simplefilter("ignore")
+    model, tok = load_model(a.model, device=a.device)
+    traj, _ = load_lv(shipped_data_path())
+    train, _, test = split_systems(len(traj))
+    alpha = fit_alpha(traj[train])
+    print(f"model {a.model} on {model.device} ({torch.get_num_threads()} threads), horizon {a.horizon}, batch {a.batch_size}")
+    print(f"{'context':>8}{'windows':>8}{'ours steps/s':>14}{'naive steps/s':>15}{'ratio':>8}{'prefill bound':>15}{'invalid ours/naive':>20}")
+    rows = []
+    for ctx in a.context_length:
+        r = bench(model, tok, traj, test, alpha, ctx, a.windows, a.horizon, a.batch_size); rows.append(r)
+        print(f"{r['context']:>8}{r['windows']:>8}{r['ours']:>14.1f}{r['naive']:>15.1f}{r['ratio']:>7.1f}x{r['bound']:>14.1f}x"
+              f"{r['ours_invalid']:>11.0%} / {r['naive_invalid']:.0%}", flush=True)
+    return rows
+
+if __name__ == "__main__": main()
