@@ -60,7 +60,7 @@ def fit_histories(histories:list[np.ndarray], # (T_i, n_vars) each
     kept = [ids.count(step) for ids in prompt_ids(histories, alpha, context_length, fmt, tokenizer)]
     return [h[len(h) - k:] for h, k in zip(histories, kept)]
 
-# %% ../nbs/06_forecast.ipynb #c605fa8b
+# %% ../nbs/06_forecast.ipynb #b27a8436
 def int_digits_needed(values:np.ndarray, # original units, any shape
                       alpha:float, # scale of the encoding
                       decimals:int=2, # decimals written (rounding can add a digit: 9.996 -> 10.00)
@@ -80,7 +80,7 @@ class GrammarState:
     sep_due: torch.Tensor # the next character must be `digit_sep`
     done: torch.Tensor # `horizon` steps are complete
 
-# %% ../nbs/06_forecast.ipynb #569d0812
+# %% ../nbs/06_forecast.ipynb #910b0751
 @dataclass(frozen=True)
 class LLMTimeGrammar:
     "LLMTime output grammar as a vectorised state machine over the columns of `fmt.alphabet`."
@@ -112,7 +112,7 @@ class LLMTimeGrammar:
         return GrammarState(zero(torch.long), zero(torch.long), zero(torch.bool), zero(torch.bool), zero(torch.long),
                             torch.full((batch,), bool(self.fmt.digit_sep), device=device), zero(torch.bool))
 
-# %% ../nbs/06_forecast.ipynb #af5f550d
+# %% ../nbs/06_forecast.ipynb #5872e996
 @patch
 def allowed(self:LLMTimeGrammar, s:GrammarState) -> torch.Tensor: # (B, len(fmt.alphabet)) bool
     "Which alphabet columns each sequence may write next."
@@ -146,7 +146,7 @@ def advance(self:LLMTimeGrammar, s:GrammarState, col:torch.Tensor) -> GrammarSta
     s.done = s.done | (s.steps >= self.horizon)
     return s
 
-# %% ../nbs/06_forecast.ipynb #e477a228
+# %% ../nbs/06_forecast.ipynb #53114978
 @dataclass(frozen=True)
 class FreeRun:
     "Stopping rule for unconstrained decoding: `horizon` step separators written, or an end token."
@@ -177,7 +177,7 @@ class FreeRun:
         s.done = s.done | (s.steps >= self.horizon) | torch.isin(token, self.stop_ids.to(token.device))
         return s
 
-# %% ../nbs/06_forecast.ipynb #edbbd2b1
+# %% ../nbs/06_forecast.ipynb #a068beae
 def left_pad(prompts:list[list[int]], # token ids per sequence
              pad_id:int, # filler id
              device=None,
@@ -205,7 +205,7 @@ def _pick(logits:torch.Tensor, temperature:float, generator:torch.Generator|None
     probs = torch.softmax(logits.float() / temperature, dim=-1)
     return torch.multinomial(probs, 1, generator=generator)[:, 0]
 
-# %% ../nbs/06_forecast.ipynb #714fdbb1
+# %% ../nbs/06_forecast.ipynb #aa2d404d
 @torch.no_grad()
 def decode_batch(model, # causal LM with `get_decoder()` and `get_output_embeddings()`
                  prompts:list[list[int]], # token ids per prompt
@@ -243,7 +243,7 @@ def decode_batch(model, # causal LM with `get_decoder()` and `get_output_embeddi
         next_pos = next_pos + 1
     return torch.stack(out, dim=1), len(out)
 
-# %% ../nbs/06_forecast.ipynb #13469d25
+# %% ../nbs/06_forecast.ipynb #57644592
 def _lora_setting(model) -> dict:
     "count_flops' LoRA arguments for the unmerged adapters of `model` (none: rank 0)."
     live = [(name, layer) for name, layer in lora_layers(model) if not layer.merged]
@@ -266,7 +266,7 @@ def generation_flops(model, # the model (its config, adapters and lm_head bias a
     total = num_samples * n_prompts
     return gen(n_prompts, 1) + gen(total, new_tokens) - gen(total, 1)
 
-# %% ../nbs/06_forecast.ipynb #78db445d
+# %% ../nbs/06_forecast.ipynb #6fef65b7
 @dataclass
 class ForecastResult:
     "Forecasts with their samples, validity, texts and cost."
@@ -299,7 +299,7 @@ def parse_forecasts(texts:list[str], # generated continuations
         if len(x) == horizon and np.isfinite(x).all(): values[i] = x
     return values, np.isfinite(values).all(axis=(1, 2))
 
-# %% ../nbs/06_forecast.ipynb #ef8fe936
+# %% ../nbs/06_forecast.ipynb #0e9e727b
 def forecast(model, # causal LM (transformers), in eval mode
              tokenizer, # its tokenizer
              histories:list[np.ndarray], # (T_i, n_vars) each, original units
@@ -351,7 +351,7 @@ def forecast(model, # causal LM (transformers), in eval mode
     result = ForecastResult(point, samples, valid, texts, n_new, float(flops), cap)
     return result if return_details else point
 
-# %% ../nbs/06_forecast.ipynb #19e9b41e
+# %% ../nbs/06_forecast.ipynb #a68b552b
 def default_origins(n_steps:int, # time points per trajectory
                     horizon:int=5, # steps forecast from each origin
                     n_origins:int=4, # origins per system
@@ -376,7 +376,7 @@ class EvalWindows:
         idx = np.atleast_1d(idx)
         return EvalWindows([self.histories[i] for i in idx], self.truth[idx], self.system[idx], self.origin[idx])
 
-# %% ../nbs/06_forecast.ipynb #2ddada94
+# %% ../nbs/06_forecast.ipynb #19aedea0
 def eval_windows(trajectories:np.ndarray, # (N, T, n_vars) original units
                  systems, # indices of the systems to evaluate (e.g. the test split)
                  context_length:int, # prompt token budget
@@ -412,7 +412,7 @@ def forecast_metrics(pred:np.ndarray, # (W, horizon, n_vars) forecasts
     return dict(mse=float(sq.mean()), mae=float(ab.mean()), mse_by_step=sq.mean((0, 2)).tolist(), mae_by_step=ab.mean((0, 2)).tolist(),
                 mse_by_var=sq.mean((0, 1)).tolist(), mae_by_var=ab.mean((0, 1)).tolist(), n_windows=len(pred))
 
-# %% ../nbs/06_forecast.ipynb #bd9785bf
+# %% ../nbs/06_forecast.ipynb #53bcf027
 def evaluate(model, # causal LM
              tokenizer, # its tokenizer
              trajectories:np.ndarray, # (N, T, n_vars) original units
@@ -436,7 +436,7 @@ def evaluate(model, # causal LM
     metrics = forecast_metrics(r.point, w.truth) | dict(invalid_rate=r.invalid_rate, flops=r.flops)
     return (metrics, w, r) if return_details else metrics
 
-# %% ../nbs/06_forecast.ipynb #53b0258c
+# %% ../nbs/06_forecast.ipynb #9b9c1d7e
 def persistence_forecast(histories:list[np.ndarray], # (T_i, n_vars) each
                          horizon:int, # steps to forecast
                         ) -> np.ndarray: # (N, horizon, n_vars)
@@ -457,7 +457,7 @@ def linear_forecast(histories:list[np.ndarray], # (T_i, n_vars) each
         out.append(np.maximum(level + slope * ahead, 0.0))
     return np.stack(out)
 
-# %% ../nbs/06_forecast.ipynb #51fddf37
+# %% ../nbs/06_forecast.ipynb #a74a5de8
 def _lv_unpack(theta:np.ndarray) -> tuple[LVParams, np.ndarray]:
     "LVParams and initial states (N, 2) of parameter vectors (N, 7); exponents clipped to stay finite."
     rates = np.exp(np.clip(theta[:, :4], -30, 30))
@@ -485,7 +485,7 @@ def _lv_initial_guess(histories:list[np.ndarray], dt:float) -> np.ndarray:
         out.append([np.log(a), np.log(b), np.log(c), np.log(d), max(q / a, 0.0), logs[0, 0], logs[0, 1]])
     return np.array(out)
 
-# %% ../nbs/06_forecast.ipynb #a7037d5e
+# %% ../nbs/06_forecast.ipynb #4ee0cba0
 @dataclass
 class LVFit:
     "Fitted logistic Lotka-Volterra systems, one per history."
@@ -501,7 +501,7 @@ class LVFit:
         path = integrate_lv(self.params, self.x0, np.arange(self.n_steps.max() + horizon) * self.dt, self.max_dt)
         return np.stack([p[n:n + horizon] for p, n in zip(path, self.n_steps)])
 
-# %% ../nbs/06_forecast.ipynb #3c554638
+# %% ../nbs/06_forecast.ipynb #39b44e92
 def fit_lv(histories:list[np.ndarray], # (T_i, 2) each, positive
            dt:float=200/99, # time between steps (the data's)
            max_dt:float=0.1, # largest RK4 step
@@ -553,7 +553,7 @@ def lv_fit_forecast(histories:list[np.ndarray], # (T_i, 2) each
     if ok: out[ok] = fit_lv([hs[i] for i in ok], dt, max_dt).forecast(horizon)
     return out
 
-# %% ../nbs/06_forecast.ipynb #772ae223
+# %% ../nbs/06_forecast.ipynb #230061d2
 def baseline_forecasts(histories:list[np.ndarray], # (T_i, 2) each
                        horizon:int, # steps to forecast
                        dt:float=200/99, # time between steps (for the LV fit)
@@ -578,7 +578,7 @@ def evaluate_baselines(trajectories:np.ndarray, # (N, T, 2) original units
     return {name: forecast_metrics(pred, w.truth) | dict(invalid_rate=0.0, flops=0.0)
             for name, pred in baseline_forecasts(w.histories, horizon, dt).items()}
 
-# %% ../nbs/06_forecast.ipynb #c7c15b6f
+# %% ../nbs/06_forecast.ipynb #893156e2
 def results_table(rows:dict[str, dict], # name -> metrics from `evaluate` / `evaluate_baselines`
                   steps:tuple=(1, 5), # horizon steps whose MAE gets a column (1-based)
                  ) -> str: # markdown
@@ -591,7 +591,7 @@ def results_table(rows:dict[str, dict], # name -> metrics from `evaluate` / `eva
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
-# %% ../nbs/06_forecast.ipynb #765611d0
+# %% ../nbs/06_forecast.ipynb #c0dfd1c6
 def plot_error_by_horizon(rows:dict[str, dict], # name -> metrics
                           metric:str="mae", # "mae" or "mse"
                           log:bool=True, # logarithmic error axis

@@ -162,7 +162,7 @@ class CausalLMLoss(nn.Module):
         keep = targets != -100
         return F.cross_entropy(self.logits(hidden[:, :-1][keep]).float(), targets[keep], reduction="sum")
 
-# %% ../nbs/05_trainer.ipynb #32546edd
+# %% ../nbs/05_trainer.ipynb #0679a9b7
 def init_distributed(device:torch.device) -> tuple[int, int]:
     "Join the process group when launched by torchrun; returns (rank, world size), (0, 1) alone."
     if int(os.environ.get("WORLD_SIZE", "1")) > 1 and not dist.is_initialized():
@@ -178,7 +178,7 @@ def _all_sum(t:torch.Tensor, world:int) -> torch.Tensor:
 def _rank_slice(idx:np.ndarray, rank:int, world:int) -> np.ndarray:
     return np.array_split(idx, world)[rank]
 
-# %% ../nbs/05_trainer.ipynb #38292187
+# %% ../nbs/05_trainer.ipynb #a6ba4415
 def seed_everything(seed:int):
     "Seed Python, NumPy and torch (all devices)."
     random.seed(seed); np.random.seed(seed % 2**32); torch.manual_seed(seed)
@@ -197,7 +197,7 @@ def set_rng_state(state:dict, device:torch.device):
     torch.set_rng_state(state["torch"])
     if "cuda" in state and device.type == "cuda": torch.cuda.set_rng_state(state["cuda"], device)
 
-# %% ../nbs/05_trainer.ipynb #dba4c8aa
+# %% ../nbs/05_trainer.ipynb #94b0fb56
 CKPT, CKPT_TMP, CKPT_OLD = "checkpoint", ".checkpoint.tmp", ".checkpoint.old"
 
 def find_checkpoint(out_dir:str|Path) -> Path|None:
@@ -222,7 +222,7 @@ def swap_in_checkpoint(out_dir:str|Path, # run folder
     shutil.rmtree(old, ignore_errors=True)
     return cur
 
-# %% ../nbs/05_trainer.ipynb #70b5c1a8
+# %% ../nbs/05_trainer.ipynb #a1f36f35
 def trainable_parameters(model:nn.Module) -> dict[str, nn.Parameter]:
     "Parameters with requires_grad, by name (tied weights once)."
     return {n: p for n, p in model.named_parameters() if p.requires_grad}
@@ -252,7 +252,7 @@ def load_checkpoint(model:nn.Module, # the model the run started from (same arch
     load_trainable(model, ckpt/"weights.safetensors")
     return model
 
-# %% ../nbs/05_trainer.ipynb #867e464a
+# %% ../nbs/05_trainer.ipynb #943e5d7e
 @dataclass
 class FlopsPlan:
     "What a run costs: per optimizer step, per evaluation, and in total from `start` on."
@@ -280,7 +280,7 @@ def plan_flops(config, # the model's Qwen2Config
     points = eval_points(cfg, n_val > 0)
     return FlopsPlan(step, ev, points, step * (cfg.steps - start) + ev * sum(p > start for p in points))
 
-# %% ../nbs/05_trainer.ipynb #29bef739
+# %% ../nbs/05_trainer.ipynb #590d6eea
 LOG_FIELDS = ("step", "train_loss", "val_loss", "lr", "flops", "tokens_per_s", "elapsed_s")
 
 def write_logs(out_dir:Path, history:list[dict], summary:dict):
@@ -303,7 +303,7 @@ def plot_history(history:list[dict], # TrainResult.history
     ax.set_yscale("log"); ax.set_xlabel("step"); ax.set_ylabel("loss (nats/token)"); ax.legend(); ax.set_title(title)
     return fig
 
-# %% ../nbs/05_trainer.ipynb #b623338f
+# %% ../nbs/05_trainer.ipynb #2df2f4e8
 @dataclass
 class TrainResult:
     "What `train` returns."
@@ -342,7 +342,7 @@ def _prepare_model(model, cfg:TrainConfig, upcast:bool, verbose:bool) -> dict[st
         if upcast and p.dtype != torch.float32: p.data = p.data.float()
     return params
 
-# %% ../nbs/05_trainer.ipynb #13e731db
+# %% ../nbs/05_trainer.ipynb #9e193000
 class _Run:
     "State of one `train` call (kept out of `train` so each piece stays small)."
     def __init__(self, model, tokenizer, train_series, val_series, cfg:TrainConfig, ledger, resume:bool, progress:bool):
@@ -370,7 +370,7 @@ class _Run:
     def all_sum(self, *xs) -> list[float]:
         return _all_sum(torch.tensor(xs, dtype=torch.float64, device=self.device), self.world).tolist()
 
-# %% ../nbs/05_trainer.ipynb #60eb4ba8
+# %% ../nbs/05_trainer.ipynb #198111e6
 def _train_step(run:_Run, step:int, loss_fn, optimizer, scheduler, params) -> float:
     "One optimizer step (all micro-batches); returns the global mean loss per target token."
     cfg, B = run.cfg, run.cfg.batch_size
@@ -407,7 +407,7 @@ def _evaluate(run:_Run, loss_fn:CausalLMLoss) -> float:
     total, = run.all_sum(total)
     return total / max(run.val.n_targets(np.arange(len(run.val))), 1)
 
-# %% ../nbs/05_trainer.ipynb #0f4b1ac3
+# %% ../nbs/05_trainer.ipynb #cd247823
 def _gather_rng(run:_Run) -> list[dict]:
     mine = rng_state(run.device)
     if run.world == 1: return [mine]
@@ -445,7 +445,7 @@ def _data_hash(w:Windows) -> str:
     import hashlib
     return hashlib.sha256(w.input_ids.numpy().tobytes() + w.targets.numpy().tobytes()).hexdigest()[:16]
 
-# %% ../nbs/05_trainer.ipynb #9d7d8f00
+# %% ../nbs/05_trainer.ipynb #f58c7250
 class _Flops:
     "FLOPs of a run: spent before this call, spent in it, pending charges, and the allowance of this call."
     def __init__(self, run:_Run, plan:FlopsPlan, before:int):
@@ -479,7 +479,7 @@ def _ask_ledger(run:_Run, flops:int):
     if run.world > 1: dist.broadcast_object_list(msg, src=0)
     if msg[0] is not None: raise BudgetExceeded(msg[0])
 
-# %% ../nbs/05_trainer.ipynb #e67fb807
+# %% ../nbs/05_trainer.ipynb #1dd1fde3
 def train(model:nn.Module, # a transformers causal LM (e.g. from `load_model`); its device is used
           tokenizer, # its tokenizer (pad id, alphabet)
           train_series:list, # LLMTime texts or token-id lists
@@ -508,7 +508,7 @@ def train(model:nn.Module, # a transformers causal LM (e.g. from `load_model`); 
         loss_fn = nn.parallel.DistributedDataParallel(loss_fn, device_ids=ids, broadcast_buffers=False)
     return _loop(run, start, history, flops, loss_fn, optimizer, scheduler, params)
 
-# %% ../nbs/05_trainer.ipynb #7c18bd9e
+# %% ../nbs/05_trainer.ipynb #69f908a9
 def _loop(run:_Run, start:int, history:list, flops:_Flops, loss_fn, optimizer, scheduler, params) -> TrainResult:
     "The step loop of `train`: steps, evaluations, logs, checkpoints, FLOPs charges."
     cfg, model = run.cfg, run.model
