@@ -371,6 +371,7 @@ class _Run:
         return _all_sum(torch.tensor(xs, dtype=torch.float64, device=self.device), self.world).tolist()
 
 # %% ../nbs/05_trainer.ipynb #198111e6
+@torch.enable_grad()  # train even if the caller switched gradients off (e.g. a notebook cell)
 def _train_step(run:_Run, step:int, loss_fn, optimizer, scheduler, params) -> float:
     "One optimizer step (all micro-batches); returns the global mean loss per target token."
     cfg, B = run.cfg, run.cfg.batch_size
