@@ -1,7 +1,7 @@
 """Time the trainer and the forecaster on the real Qwen2.5-0.5B architecture (random weights, bf16) on a GPU.
 
-    python bench/gpu_profile.py                       # on a CUDA machine: the full profile (~4 minutes)
-    python bench/gpu_profile.py --model tiny --device cpu --steps 6 --windows 16   # a smoke run anywhere
+    python bench/gpu_profile.py                       # on a CUDA machine: the full profile
+    python bench/gpu_profile.py --model tiny --device cpu --steps 6 --batches 2 --seq-len 128 --windows 8 --forecast-batch 8   # smoke run
 
 Reports, for LoRA training (r=8 on q/v, S=768) at a few batch sizes with the full and the restricted
 vocabulary head: step time, tokens/s and model-FLOPs utilisation (MFU) = matmul FLOPs of a step, counted
@@ -12,15 +12,15 @@ loop (one series at a time, unconstrained) on the same windows, measured in the 
 """
 import argparse, copy, json, os, sys, tempfile, time, warnings
 from pathlib import Path
-import numpy as np, torch
+import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from lv_llmtime.data import load_lv, shipped_data_path, split_systems
-from lv_llmtime.preprocessor import fit_alpha, encode_batch, tokenize_texts, forecast_prompt
+from lv_llmtime.preprocessor import fit_alpha, encode_batch
 from lv_llmtime.flops import count_flops
 from lv_llmtime.models import load_model
 from lv_llmtime.trainer import TrainConfig, train
-from lv_llmtime.forecast import forecast
+from forecast_throughput import bench as forecast_bench  # bench/ is on sys.path when run as a script
 
 PEAK_BF16 = {"H100": 989e12, "H200": 989e12, "A100": 312e12}  # dense bf16, vendor datasheets (SXM)
 
@@ -63,45 +63,19 @@ def profile_training(args, base, tok, device, texts):
             if device.type == "cuda": torch.cuda.reset_peak_memory_stats(device)
     return rows
 
-def naive_generate(model, tok, histories, alpha, horizon, context_length):
-    "One series at a time, `model.generate` greedy, unconstrained: the peer."
-    n_steps = 0
-    for h in histories:
-        ids = forecast_prompt(tokenize_texts(encode_batch(h[None], alpha), tok)[0], context_length, tok.convert_tokens_to_ids(";"))
-        x = torch.tensor([ids], device=model.device)
-        out = model.generate(x, attention_mask=torch.ones_like(x), max_new_tokens=horizon * 12, do_sample=False,
-                             pad_token_id=tok.pad_token_id)
-        n_steps += horizon
-    return n_steps
-
-def profile_forecast(args, model, tok, device, traj, test, alpha):
-    origins = np.linspace(40, traj.shape[1] - args.horizon, 4).astype(int)
-    hist = [traj[s, :o] for s in test for o in origins][: args.windows]
-    rows = []
-    for bs in args.forecast_batches:
-        forecast(model, tok, hist[:bs], horizon=args.horizon, alpha=alpha, context_length=args.seq_len, batch_size=bs)  # warm-up
-        sync(device); t0 = time.perf_counter()
-        res = forecast(model, tok, hist, horizon=args.horizon, alpha=alpha, context_length=args.seq_len, batch_size=bs, return_details=True)
-        sync(device); dt = time.perf_counter() - t0
-        rows.append(dict(batch_size=bs, windows=len(hist), seconds=dt, steps_per_s=len(hist) * args.horizon / dt,
-                         invalid_rate=float(res.invalid_rate), gen_flops=float(res.flops)))
-        print(json.dumps(rows[-1]), flush=True)
-    k = min(args.naive_windows, len(hist))
-    naive_generate(model, tok, hist[:2], alpha, args.horizon, args.seq_len)  # warm-up
-    sync(device); t0 = time.perf_counter()
-    n = naive_generate(model, tok, hist[:k], alpha, args.horizon, args.seq_len)
-    sync(device); dt = time.perf_counter() - t0
-    naive = dict(windows=k, seconds=dt, steps_per_s=n / dt)
-    print(json.dumps(dict(naive=naive)), flush=True)
-    return rows, naive
+def profile_forecast(args, model, tok, traj, test, alpha) -> dict:
+    "Ours against naive `model.generate` on the same test windows: the CPU benchmark's comparison, run here."
+    row = forecast_bench(model, tok, traj, test, alpha, args.seq_len, args.windows, args.horizon, args.forecast_batch)
+    print(json.dumps(row), flush=True)
+    return row
 
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--model", default="qwen2.5-0.5b-random"); p.add_argument("--device", default="cuda")
     p.add_argument("--dtype", default="bfloat16"); p.add_argument("--steps", type=int, default=30)
     p.add_argument("--seq-len", type=int, default=768); p.add_argument("--batches", type=int, nargs="+", default=[4, 16])
-    p.add_argument("--horizon", type=int, default=5); p.add_argument("--windows", type=int, default=400)
-    p.add_argument("--forecast-batches", type=int, nargs="+", default=[64, 400]); p.add_argument("--naive-windows", type=int, default=24)
+    p.add_argument("--horizon", type=int, default=5); p.add_argument("--windows", type=int, default=128)
+    p.add_argument("--forecast-batch", type=int, default=64)
     p.add_argument("--out", default=os.environ.get("OUT", "."))
     args = p.parse_args()
     device = torch.device(args.device)
@@ -120,9 +94,8 @@ def main():
     for r in train_rows:
         r["mfu_vs_peak"] = r["achieved_tflops"] * 1e12 / peak(device)
         r["mfu_vs_measured_matmul"] = r["achieved_tflops"] / env["measured_matmul_tflops"]
-    fc_rows, naive = profile_forecast(args, base, tok, device, traj, test_idx, alpha)
-    report = dict(env=env, train=train_rows, forecast=fc_rows, naive=naive,
-                  forecast_speedup=max(r["steps_per_s"] for r in fc_rows) / naive["steps_per_s"])
+    fc = profile_forecast(args, base, tok, traj, test_idx, alpha)
+    report = dict(env=env, train=train_rows, forecast=fc)
     Path(args.out).mkdir(parents=True, exist_ok=True)
     (Path(args.out) / "gpu_profile.json").write_text(json.dumps(report, indent=1))
     print("\n| batch | restricted head | step (ms) | tokens/s | matmul TFLOP/s | MFU (peak) | MFU (measured matmul) | peak mem (GiB) |")
@@ -130,9 +103,8 @@ def main():
     for r in train_rows:
         print(f"| {r['batch']} | {r['restrict_vocab']} | {1e3*r['step_s']:.1f} | {r['tokens_per_s']:.0f} | {r['achieved_tflops']:.1f} | "
               f"{r['mfu_vs_peak']:.1%} | {r['mfu_vs_measured_matmul']:.1%} | {r['peak_mem_gib']:.1f} |")
-    print("\n| forecaster batch | windows | time-steps/s | invalid |\n|---|---|---|---|")
-    for r in fc_rows: print(f"| {r['batch_size']} | {r['windows']} | {r['steps_per_s']:.1f} | {r['invalid_rate']:.3f} |")
-    print(f"| naive generate, 1 at a time | {naive['windows']} | {naive['steps_per_s']:.1f} | (unconstrained) |")
-    print(f"\nforecaster speed-up over naive generate: {report['forecast_speedup']:.1f}x")
+    print(f"\nforecaster, {fc['windows']} windows at context {fc['context']}, batch {args.forecast_batch}: ours {fc['ours']:.1f} "
+          f"time-steps/s, naive generate {fc['naive']:.1f}, ratio {fc['ratio']:.1f}x (prefill bound {fc['bound']:.1f}x), "
+          f"invalid ours {fc['ours_invalid']:.0%} / naive {fc['naive_invalid']:.0%}")
 
 if __name__ == "__main__": main()
