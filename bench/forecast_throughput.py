@@ -18,7 +18,8 @@ import argparse, time, warnings
 import numpy as np
 import torch
 from lv_llmtime.data import load_lv, shipped_data_path, split_systems
-from lv_llmtime.forecast import LLMTimeGrammar, default_max_int_digits, eval_windows, forecast, prompt_ids, parse_forecasts
+from lv_llmtime.forecast import LLMTimeGrammar, default_max_int_digits, forecast, prompt_ids, parse_forecasts
+from lv_llmtime.evaluation import eval_windows
 from lv_llmtime.models import load_model
 from lv_llmtime.preprocessor import LLMTimeFormat, fit_alpha
 
