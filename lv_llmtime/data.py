@@ -84,17 +84,18 @@ def simulate_lv(n_systems:int=1000, # number of independent systems
 # %% ../nbs/01_data.ipynb #3f17ecc0
 def summarize_lv(trajectories:np.ndarray, # (N, T, 2) trajectories
                 ) -> dict: # named summary figures
-    "Summary statistics of a trajectory set in the form `FACTS.md` uses."
+    "Summary statistics of a trajectory set compared with the coursework's data file."
     x, y = trajectories[..., 0], trajectories[..., 1]
     third = trajectories.shape[1] // 3
     damping = x[:, -third:].std(1) / x[:, :third].std(1)
     centred = x - x.mean(1, keepdims=True)
     turns = (np.diff(np.sign(centred), axis=1) != 0).sum(1) / 2
-    stats = {f"{name} {k}": float(f(z)) for name, z in (("prey", x), ("predator", y))
-             for k, f in (("min", np.min), ("max", np.max), ("median", np.median), ("p99", lambda z: np.percentile(z, 99)))}
+    figures = (("min", np.min), ("max", np.max), ("median", np.median), ("p99", lambda z: np.percentile(z, 99)))
+    stats = {f"{name} {k}": float(f(z)) for name, z in (("prey", x), ("predator", y)) for k, f in figures}
     p997 = float(np.percentile(trajectories, 99.7))
     return stats | {"pooled p99.7": p997, "turns (median)": float(np.median(turns)),
-                    "damping (median)": float(np.median(damping)), "damping < 0.3 (fraction)": float((damping < 0.3).mean()),
+                    "damping (median)": float(np.median(damping)),
+                    "damping < 0.3 (fraction)": float((damping < 0.3).mean()),
                     "largest peak / p99.7": float(trajectories.max() / p997)}
 
 # %% ../nbs/01_data.ipynb #3bb51b34
@@ -115,10 +116,13 @@ def save_lv(path:str|Path, # destination .h5 file
 def _check_lv(trajectories, time, path):
     "Raise `ValueError` naming `path` if the arrays break the coursework layout."
     def bad(msg): raise ValueError(f"{path}: {msg}")
-    if trajectories.ndim != 3 or trajectories.shape[-1] != 2: bad(f"`trajectories` must have shape (N, T, 2), got {trajectories.shape}")
+    if trajectories.ndim != 3 or trajectories.shape[-1] != 2:
+        bad(f"`trajectories` must have shape (N, T, 2), got {trajectories.shape}")
     if time.ndim != 1: bad(f"`time` must have shape (T,), got {time.shape}")
-    if len(time) != trajectories.shape[1]: bad(f"`time` has {len(time)} points but `trajectories` has {trajectories.shape[1]} steps")
-    if not np.isfinite(trajectories).all(): bad(f"`trajectories` has {(~np.isfinite(trajectories)).sum()} non-finite values")
+    if len(time) != trajectories.shape[1]:
+        bad(f"`time` has {len(time)} points but `trajectories` has {trajectories.shape[1]} steps")
+    if not np.isfinite(trajectories).all():
+        bad(f"`trajectories` has {(~np.isfinite(trajectories)).sum()} non-finite values")
     if (trajectories < 0).any(): bad(f"`trajectories` has {(trajectories < 0).sum()} negative values")
     if not np.isfinite(time).all() or (np.diff(time) <= 0).any(): bad("`time` is not strictly increasing")
 
@@ -127,24 +131,38 @@ def load_lv(path:str|Path, # an .h5 file in the coursework layout
     "Load and validate a Lotka-Volterra data set in the coursework's HDF5 layout."
     path = Path(path)
     if not path.exists(): raise FileNotFoundError(f"{path}: no such file")
+    if not h5py.is_hdf5(path): raise ValueError(f"{path}: not an HDF5 file in the coursework layout (`trajectories`, `time`)")
     with h5py.File(path, "r") as f:
         for key in ("trajectories", "time"):
             if key not in f: raise ValueError(f"{path}: missing dataset `{key}` (found: {sorted(f.keys())})")
+            if not isinstance(f[key], h5py.Dataset):
+                raise ValueError(f"{path}: `{key}` is a {type(f[key]).__name__}, not a dataset as in the coursework layout")
         trajectories, time = f["trajectories"][()], f["time"][()]
     trajectories, time = np.asarray(trajectories, np.float32), np.asarray(time, np.float64)
     _check_lv(trajectories, time, path)
     return trajectories, time
 
 # %% ../nbs/01_data.ipynb #9a8d42d0
+def _seed_split(n:int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    "The seed study's split: scikit-learn's `train_test_split(random_state=42)` twice, in numpy."
+    n_held = int(np.ceil(0.2 * n))  # train_test_split(test_size=0.2): ceil(0.2 n) held out
+    perm = np.random.RandomState(42).permutation(n)
+    held = perm[:n_held][np.random.RandomState(42).permutation(n_held)]
+    n_test = int(np.ceil(0.5 * n_held))  # then test_size=0.5 of those: ceil goes to test
+    return perm[n_held:], held[n_test:], held[:n_test]
+
 def split_systems(n:int, # number of systems
                   fractions:tuple=(0.8, 0.1, 0.1), # train, validation, test shares, summing to 1
                   seed:int=42, # permutation seed
-                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]: # sorted train, val, test indices
-    "Deterministic, disjoint, covering split of `n` system indices."
+                  method:str="permutation", # "permutation": sorted parts of a seeded permutation; "seed": the seed study's
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]: # train, val, test indices
+    "Deterministic, disjoint, covering split of `n` system indices (`method='seed'`: the seed study's, unsorted)."
+    if n < 1: raise ValueError(f"n must be positive, got {n}")
+    if method == "seed": return _seed_split(n)
+    if method != "permutation": raise ValueError(f"unknown split method {method!r}: use 'seed' or 'permutation'")
     fractions = np.asarray(fractions, dtype=float)
     if fractions.shape != (3,) or (fractions < 0).any() or not np.isclose(fractions.sum(), 1):
         raise ValueError(f"fractions must be three non-negative numbers summing to 1, got {tuple(fractions.tolist())}")
-    if n < 1: raise ValueError(f"n must be positive, got {n}")
     perm = np.random.default_rng(seed).permutation(n)
     cuts = np.round(np.cumsum(fractions)[:2] * n).astype(int)
     return tuple(np.sort(part) for part in np.split(perm, cuts))

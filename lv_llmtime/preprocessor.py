@@ -55,16 +55,32 @@ class LLMTimeFormat:
         return "0123456789" + "." * self.point + self.var_sep + self.step_sep + self.digit_sep
 
 # %% ../nbs/02_preprocessor.ipynb #584391bc
-def fit_alpha(trajectories:np.ndarray, # training values, any shape (e.g. (N, T, 2))
+def _alpha_warning(values:np.ndarray, alpha:float, percentile:float, target:float, decimals:int) -> str:
+    "Why `alpha` looks dominated by a few outliers ('' if it does not)."
+    why, zero = [], float(np.mean(values < 0.5 * alpha * 10.0 ** -decimals))
+    if zero > 0.5: why.append(f"{zero:.0%} of the values would be written as zero at {decimals} decimals")
+    if values.ndim >= 2 and len(values) >= 2:
+        order = np.argsort(values.reshape(len(values), -1).max(1))
+        rest = values[order[:-int(np.ceil(0.01 * len(values)))]]
+        alpha_rest = float(np.percentile(rest, percentile)) / target
+        if alpha_rest > 0 and alpha > 100 * alpha_rest:
+            why.append(f"it is {alpha / alpha_rest:.3g} times the alpha {alpha_rest:.4g} without the most extreme 1% of systems")
+    return "; ".join(why)
+
+def fit_alpha(trajectories:np.ndarray, # training values, any shape (e.g. (N, T, 2)); axis 0 counts systems
               percentile:float=99.7, # percentile of the values that maps to `target`
               target:float=10.0, # scaled value of that percentile
+              decimals:int=2, # decimals the text will use (only for the outlier warning)
              ) -> float: # alpha: scaled value x' = x / alpha
-    "Scale alpha so that the given percentile of the (training) values becomes `target`."
+    "Scale alpha so that the given percentile of the (training) values becomes `target`; warns if outliers dominate."
     values = np.asarray(trajectories, dtype=np.float64)
     if values.size == 0: raise ValueError("fit_alpha needs at least one value, got an empty array")
     if not np.isfinite(values).all(): raise ValueError(f"fit_alpha: {(~np.isfinite(values)).sum()} non-finite values")
     alpha = float(np.percentile(values, percentile)) / target
-    if not alpha > 0: raise ValueError(f"fit_alpha: the {percentile}th percentile is {alpha * target}, alpha must be positive")
+    if not alpha > 0:
+        raise ValueError(f"fit_alpha: the {percentile}th percentile is {alpha * target}, alpha must be positive")
+    why = _alpha_warning(values, alpha, percentile, target, decimals)
+    if why: warnings.warn(f"fit_alpha: alpha={alpha:.4g} is dominated by a few outliers: {why}", UserWarning, stacklevel=2)
     return alpha
 
 # %% ../nbs/02_preprocessor.ipynb #e5d94d7b
@@ -142,7 +158,7 @@ def encode_series(series:np.ndarray, # (T, n_vars) non-negative values
 # %% ../nbs/02_preprocessor.ipynb #c4dc2ea7
 def _value_pattern(fmt:LLMTimeFormat) -> re.Pattern:
     "Regular expression of one written value."
-    return re.compile(r"\d+" if not fmt.point else r"\d+(?:\.\d+)?")
+    return re.compile(r"[0-9]+" if not fmt.point else r"[0-9]+(?:\.[0-9]+)?")  # ASCII digits only
 
 def decode_series(text:str, # LLMTime text, e.g. model output
                   alpha:float, # the scale used to encode
@@ -154,6 +170,7 @@ def decode_series(text:str, # LLMTime text, e.g. model output
     "Decode LLMTime text into values; bad steps become NaN rows (or raise with `strict`)."
     fmt = _resolve_format(fmt, decimals)
     if not isinstance(text, str): raise TypeError(f"decode_series expects a str, got {type(text).__name__}")
+    if not (np.isfinite(alpha) and alpha > 0): raise ValueError(f"alpha must be positive and finite, got {alpha}")
     if fmt.digit_sep: text = text.replace(fmt.digit_sep, "")
     steps = text.split(fmt.step_sep)[:-1]  # the piece after the last separator is unfinished
     pattern, out = _value_pattern(fmt), np.full((len(steps), n_vars), np.nan)
