@@ -756,17 +756,14 @@ def export_model(run_dir:str|Path, # a run folder
                  folder:str|Path, # where to save the model and tokenizer
                 ) -> Path:
     "Save a training step's model (LoRA merged into the weights) as a standalone transformers folder."
-    from lv_llmtime.lora import lora_layers
+    from lv_llmtime.lora import merge_and_unload
     from lv_llmtime.trainer import load_checkpoint
     run = RunFolder(run_dir)
     if not (run.step(step)/"checkpoint").exists(): raise FileNotFoundError(f"{run.step(step)}: no checkpoint")
     study = Study(run.preset(), run.root, progress=False)
     model, tok = study.model()
     load_checkpoint(model, run.step(step))
-    for name, layer in lora_layers(model):
-        layer.merge()
-        parent, child = model.get_submodule(name.rsplit(".", 1)[0]), name.rsplit(".", 1)[1]
-        setattr(parent, child, layer.base)
+    merge_and_unload(model)
     from transformers.utils import logging as hf_logging
     bars = hf_logging.is_progress_bar_enabled()
     hf_logging.disable_progress_bar()

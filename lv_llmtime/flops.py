@@ -7,7 +7,8 @@ from __future__ import annotations
 import json, math, numbers
 from dataclasses import dataclass, field
 from pathlib import Path
-from .core import atomic_write
+from fastcore.basics import patch
+from .core import atomic_write, markdown_table
 
 # %% auto #0
 __all__ = ['COURSEWORK_COSTS', 'CONVENTIONS', 'LORA_TARGETS', 'ATTENTION_COMPONENTS', 'LM_HEAD_COMPONENTS', 'MODES', 'BACKWARDS',
@@ -118,6 +119,8 @@ class _Dims:
         if heads % dims.kv_heads: raise ValueError(f"num_attention_heads={heads} is not a multiple of num_key_value_heads={dims.kv_heads}")
         return dims
 
+
+# %% ../nbs/05_flops.ipynb #e376bfdc
 def _decoder_layer(t:_Tally, D:_Dims, batch:int, q_len:int, k_len:int, g:bool, full:bool, lora:dict) -> bool:
     "Tally one decoder layer; `g`: the incoming hidden state needs a gradient. Returns the same for its output."
     N, qd, kvd = batch * q_len, D.heads * D.head_dim, D.kv_heads * D.head_dim
@@ -137,6 +140,8 @@ def _decoder_layer(t:_Tally, D:_Dims, batch:int, q_len:int, k_len:int, g:bool, f
     m = t.pointwise("gate_mul", N * D.inter * COURSEWORK_COSTS["mul"], gate or up)
     return t.pointwise("mlp_residual", N * D.hidden, lin("down_proj", D.inter, D.hidden, m) or g)
 
+
+# %% ../nbs/05_flops.ipynb #a7b7ad64
 def _model_pass(t:_Tally, D:_Dims, batch:int, q_len:int, k_len:int, full:bool, lora:dict, logit_positions:int,
                 rows:int, lm_head_bias:bool, loss:bool) -> None:
     "Tally one pass of Qwen2ForCausalLM over `q_len` new tokens per sequence attending over `k_len` keys."
@@ -151,20 +156,11 @@ def _model_pass(t:_Tally, D:_Dims, batch:int, q_len:int, k_len:int, full:bool, l
     if lm_head_bias: z = t.pointwise("lm_head_bias", L * rows, True)
     if loss: t.pointwise("loss", L * cross_entropy_flops(rows) + L, z)  # + mean over rows: L-1 add, 1 div
 
+
 # %% ../nbs/05_flops.ipynb #b956c39d
 ATTENTION_COMPONENTS = ("attn_scores", "attn_scale", "attn_mask", "attn_softmax", "attn_values")
 LM_HEAD_COMPONENTS = ("lm_head", "lm_head_bias", "loss")
 
-def _table(header:list, rows:list, markdown:bool=False) -> str:
-    "Render rows of cells as a markdown or a plain aligned text table; columns after the first are right-aligned."
-    cells = [[str(c) for c in r] for r in [header] + rows]
-    if markdown:
-        lines = ["| " + " | ".join(r) + " |" for r in cells]
-        lines.insert(1, "|" + "|".join(["---"] + ["---:"] * (len(header) - 1)) + "|")
-        return "\n".join(lines)
-    w = [max(len(r[i]) for r in cells) for i in range(len(header))]
-    fmt = lambda r: "  ".join([r[0].ljust(w[0])] + [c.rjust(wi) for c, wi in zip(r[1:], w[1:])]).rstrip()
-    return "\n".join([fmt(cells[0]), "  ".join("-" * wi for wi in w)] + [fmt(r) for r in cells[1:]])
 
 # %% ../nbs/05_flops.ipynb #e2d12f80
 @dataclass
@@ -199,11 +195,11 @@ class FlopsBreakdown:
 
     def table(self) -> str:
         "Plain-text table: one row per non-zero component, then the total."
-        return _table(*self._rows())
+        return markdown_table(*self._rows(), text=True)
 
     def markdown(self) -> str:
         "The same table in markdown."
-        return _table(*self._rows(), markdown=True)
+        return markdown_table(*self._rows())
 
     def __repr__(self):
         s = self.settings
@@ -332,42 +328,51 @@ class FlopsLedger:
             raise BudgetExceeded(f"{experiment!r} took the ledger over budget: {self.spent:.4e} of {self.budget:.4e} FLOPs spent")
         return self.remaining
 
-    def by_experiment(self) -> dict:
-        "experiment -> {kind: FLOPs for each of train/eval/generate, 'total': FLOPs}, in order of first charge."
-        out = {}
-        for c in self.charges:
-            row = out.setdefault(c["experiment"], {**{k: 0.0 for k in LEDGER_KINDS}, "total": 0.0})
-            row[c["kind"]] += c["flops"]; row["total"] += c["flops"]
-        return out
-
-    def save(self, path:str|Path|None=None) -> Path:
-        "Write the ledger as JSON, atomically, to `path` (default: its own)."
-        path = Path(path) if path is not None else self.path
-        if path is None: raise ValueError("this ledger has no path: pass one to save()")
-        state = dict(budget=self.budget, charges=self.charges)
-        def write(tmp):
-            with open(tmp, "w") as f: json.dump(state, f, indent=1)
-        return atomic_write(path, write)
-
-    def _rows(self):
-        rows = [[name] + [f"{row[k]:.4e}" for k in (*LEDGER_KINDS, "total")] + [f"{row['total'] / self.budget:.2%}"]
-                for name, row in self.by_experiment().items()]
-        kinds = [math.fsum(c["flops"] for c in self.charges if c["kind"] == k) for k in LEDGER_KINDS]
-        rows += [["total"] + [f"{v:.4e}" for v in (*kinds, self.spent)] + [f"{self.spent / self.budget:.2%}"],
-                 ["remaining", "", "", "", f"{self.remaining:.4e}", f"{self.remaining / self.budget:.2%}"],
-                 ["budget", "", "", "", f"{self.budget:.4e}", "100.00%"]]
-        return ["experiment", *LEDGER_KINDS, "total", "of budget"], rows
-
-    def table(self) -> str:
-        "Plain-text summary: FLOPs per experiment and kind, total, remaining, budget."
-        return _table(*self._rows())
-
-    def markdown(self) -> str:
-        "The same summary as a markdown table."
-        return _table(*self._rows(), markdown=True)
-
     def __repr__(self): return f"FlopsLedger({self.spent:.4e} of {self.budget:.4e} FLOPs spent, {len(self.charges)} charges)"
 
+
+# %% ../nbs/05_flops.ipynb #8461459d
+@patch
+def by_experiment(self:FlopsLedger) -> dict:
+    "experiment -> {kind: FLOPs for each of train/eval/generate, 'total': FLOPs}, in order of first charge."
+    out = {}
+    for c in self.charges:
+        row = out.setdefault(c["experiment"], {**{k: 0.0 for k in LEDGER_KINDS}, "total": 0.0})
+        row[c["kind"]] += c["flops"]; row["total"] += c["flops"]
+    return out
+
+@patch
+def save(self:FlopsLedger, path:str|Path|None=None) -> Path:
+    "Write the ledger as JSON, atomically, to `path` (default: its own)."
+    path = Path(path) if path is not None else self.path
+    if path is None: raise ValueError("this ledger has no path: pass one to save()")
+    state = dict(budget=self.budget, charges=self.charges)
+    def write(tmp):
+        with open(tmp, "w") as f: json.dump(state, f, indent=1)
+    return atomic_write(path, write)
+
+@patch
+def _rows(self:FlopsLedger):
+    rows = [[name] + [f"{row[k]:.4e}" for k in (*LEDGER_KINDS, "total")] + [f"{row['total'] / self.budget:.2%}"]
+            for name, row in self.by_experiment().items()]
+    kinds = [math.fsum(c["flops"] for c in self.charges if c["kind"] == k) for k in LEDGER_KINDS]
+    rows += [["total"] + [f"{v:.4e}" for v in (*kinds, self.spent)] + [f"{self.spent / self.budget:.2%}"],
+             ["remaining", "", "", "", f"{self.remaining:.4e}", f"{self.remaining / self.budget:.2%}"],
+             ["budget", "", "", "", f"{self.budget:.4e}", "100.00%"]]
+    return ["experiment", *LEDGER_KINDS, "total", "of budget"], rows
+
+@patch
+def table(self:FlopsLedger) -> str:
+    "Plain-text summary: FLOPs per experiment and kind, total, remaining, budget."
+    return markdown_table(*self._rows(), text=True)
+
+@patch
+def markdown(self:FlopsLedger) -> str:
+    "The same summary as a markdown table."
+    return markdown_table(*self._rows())
+
+
+# %% ../nbs/05_flops.ipynb #a152b947
 def _read_ledger(path:Path) -> tuple[float, list]:
     "Budget and validated charges from a ledger JSON file, or ValueError naming the file and the problem."
     try: state = json.loads(Path(path).read_text())
@@ -381,3 +386,4 @@ def _read_ledger(path:Path) -> tuple[float, list]:
         except (KeyError, TypeError, ValueError) as e: raise ValueError(f"{path}: charge {i} is invalid ({e!r})") from None
         _check_choice(c["kind"], LEDGER_KINDS, f"{path}: charge {i} kind")
     return _check_flops(state["budget"], f"{path}: budget"), charges
+

@@ -10,12 +10,13 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 from safetensors.torch import load_file, save_file
-from .core import atomic_write
+from fastcore.basics import patch
+from .core import atomic_write, markdown_table
 
 # %% auto #0
 __all__ = ['PEFT_PREFIX', 'ADAPTER_CONFIG', 'ADAPTER_WEIGHTS', 'LM_HEAD_BIAS_FILE', 'LoRALinear', 'lora_layers',
            'add_lm_head_bias', 'trainable_summary', 'summary_markdown', 'apply_lora', 'merge_lora', 'unmerge_lora',
-           'lora_state_dict', 'save_adapter', 'load_adapter']
+           'merge_and_unload', 'lora_state_dict', 'save_adapter', 'load_adapter']
 
 # %% ../nbs/04_lora.ipynb #dcffc540
 def _adapter_dtype(dtype:torch.dtype) -> torch.dtype:
@@ -51,23 +52,28 @@ class LoRALinear(nn.Module):
         update = F.linear(F.linear(self.dropout(x.to(self.lora_A.dtype)), self.lora_A), self.lora_B)
         return out + (update * self.scale).to(out.dtype)
 
-    def delta_weight(self) -> torch.Tensor: # (out, in) float32
-        "The update `scale * B @ A` as a dense float32 matrix."
-        return (self.lora_B.float() @ self.lora_A.float()) * self.scale
-
-    @torch.no_grad()
-    def merge(self):
-        "Fold the update into the base weight, for inference (no-op if merged; a merged layer does not train A, B)."
-        if not self.merged: self.base.weight.copy_(self.base.weight.float() + self.delta_weight()); self.merged = True
-        return self
-
-    @torch.no_grad()
-    def unmerge(self):
-        "Take the update out of the base weight again (no-op if not merged)."
-        if self.merged: self.base.weight.copy_(self.base.weight.float() - self.delta_weight()); self.merged = False
-        return self
-
     def extra_repr(self): return f"r={self.r}, alpha={self.alpha:g}, scale={self.scale:g}, merged={self.merged}"
+
+# %% ../nbs/04_lora.ipynb #40b08954
+@patch
+def delta_weight(self:LoRALinear) -> torch.Tensor: # (out, in) float32
+    "The update `scale * B @ A` as a dense float32 matrix."
+    return (self.lora_B.float() @ self.lora_A.float()) * self.scale
+
+@patch
+@torch.no_grad()
+def merge(self:LoRALinear):
+    "Fold the update into the base weight, for inference (no-op if merged; a merged layer does not train A, B)."
+    if not self.merged: self.base.weight.copy_(self.base.weight.float() + self.delta_weight()); self.merged = True
+    return self
+
+@patch
+@torch.no_grad()
+def unmerge(self:LoRALinear):
+    "Take the update out of the base weight again (no-op if not merged)."
+    if self.merged: self.base.weight.copy_(self.base.weight.float() - self.delta_weight()); self.merged = False
+    return self
+
 
 # %% ../nbs/04_lora.ipynb #d154835e
 def lora_layers(model:nn.Module) -> list[tuple[str, LoRALinear]]: # (module name, layer) in model order
@@ -125,9 +131,9 @@ def trainable_summary(model:nn.Module) -> dict: # counts: trainable, frozen, tot
 def summary_markdown(summary:dict, # from `trainable_summary`
                     ) -> str: # markdown table, one row per block
     "The blocks of a `trainable_summary` as a markdown table."
-    rows = [f"| `{b}` | {r['trainable']:,} | {r['frozen']:,} |" for b, r in summary["blocks"].items()]
-    return "\n".join(["| block | trainable | frozen |", "|---|---:|---:|", *rows,
-                      f"| **total** | **{summary['trainable']:,}** | **{summary['frozen']:,}** |"])
+    rows = [[f"`{b}`", f"{r['trainable']:,}", f"{r['frozen']:,}"] for b, r in summary["blocks"].items()]
+    return markdown_table(["block", "trainable", "frozen"],
+                          rows + [["**total**", f"**{summary['trainable']:,}**", f"**{summary['frozen']:,}**"]])
 
 # %% ../nbs/04_lora.ipynb #a30a5af2
 def apply_lora(model:nn.Module, # e.g. a transformers Qwen2ForCausalLM; changed in place
@@ -161,6 +167,14 @@ def merge_lora(model:nn.Module) -> nn.Module:
 def unmerge_lora(model:nn.Module) -> nn.Module:
     "Undo `merge_lora` on every LoRA layer (idempotent)."
     for _, layer in lora_layers(model): layer.unmerge()
+    return model
+
+# %% ../nbs/04_lora.ipynb #441b8209
+def merge_and_unload(model:nn.Module) -> nn.Module:
+    "Merge every LoRA layer into its base weight and replace each `LoRALinear` by its plain base `nn.Linear`."
+    for name, layer in lora_layers(model):
+        parent, _, child = name.rpartition(".")
+        setattr(model.get_submodule(parent), child, layer.merge().base)
     return model
 
 # %% ../nbs/04_lora.ipynb #b814a6b2
