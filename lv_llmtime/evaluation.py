@@ -10,17 +10,20 @@ import torch
 from .data import LVParams, integrate_lv
 from .preprocessor import LLMTimeFormat, _resolve_format, encode_series
 from .flops import count_flops
+from .core import markdown_table
 from .forecast import check_histories, forecast, ForecastResult, fit_histories, parse_forecasts
 
 # %% auto #0
-__all__ = ['default_origins', 'EvalWindows', 'eval_windows', 'forecast_metrics', 'evaluate', 'persistence_forecast',
-           'linear_forecast', 'LVFit', 'fit_lv', 'lv_fit_forecast', 'baseline_forecasts', 'evaluate_baselines',
-           'results_table', 'plot_error_by_horizon', 'plot_forecasts']
+__all__ = ['ORIGINS_PER_SYSTEM', 'default_origins', 'EvalWindows', 'eval_windows', 'forecast_metrics', 'evaluate',
+           'persistence_forecast', 'linear_forecast', 'LVFit', 'fit_lv', 'lv_fit_forecast', 'baseline_forecasts',
+           'evaluate_baselines', 'results_table', 'plot_error_by_horizon', 'plot_forecasts']
 
 # %% ../nbs/08_evaluation.ipynb #a68b552b
+ORIGINS_PER_SYSTEM = 4 # forecast origins per system in `default_origins`
+
 def default_origins(n_steps:int, # time points per trajectory
                     horizon:int=5, # steps forecast from each origin
-                    n_origins:int=4, # origins per system
+                    n_origins:int=ORIGINS_PER_SYSTEM, # origins per system
                    ) -> np.ndarray: # sorted first-forecast-step indices
     "Evenly spaced forecast origins from the middle of the series to the last one with `horizon` steps after it."
     last = n_steps - horizon
@@ -85,7 +88,7 @@ def evaluate(model, # causal LM
              systems, # system indices to evaluate (e.g. the test split)
              context_length:int, # prompt token budget
              horizon:int=5, # steps to forecast
-             origins=None, # default `default_origins(T, horizon)`: 4 per system
+             origins=None, # default `default_origins(T, horizon)`: `ORIGINS_PER_SYSTEM` per system
              alpha:float=None, # scale the model was trained with (required)
              decimals:int|None=None, # default 2, or fmt.decimals
              ledger=None, # FlopsLedger: generation FLOPs are charged as kind "eval"
@@ -250,12 +253,13 @@ def results_table(rows:dict[str, dict], # name -> metrics from `evaluate` / `eva
                  ) -> str: # markdown
     "Markdown table of MSE, MAE, MAE at chosen steps, invalid rate, windows and FLOPs."
     head = ["model", "MSE", "MAE"] + [f"MAE step {k}" for k in steps] + ["invalid", "windows", "FLOPs"]
-    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    body = []
     for name, m in rows.items():
         by_step = [f"{m['mae_by_step'][k - 1]:.4g}" if k <= len(m["mae_by_step"]) else "" for k in steps]
-        cells = [name, f"{m['mse']:.4g}", f"{m['mae']:.4g}", *by_step, f"{m['invalid_rate']:.1%}", str(m["n_windows"]), f"{m['flops']:.3g}"]
-        lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines)
+        body.append([name, f"{m['mse']:.4g}", f"{m['mae']:.4g}", *by_step,
+                     f"{m['invalid_rate']:.1%}", m["n_windows"], f"{m['flops']:.3g}"])
+    return markdown_table(head, body)
+
 
 # %% ../nbs/08_evaluation.ipynb #c0dfd1c6
 def plot_error_by_horizon(rows:dict[str, dict], # name -> metrics

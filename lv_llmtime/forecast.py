@@ -18,7 +18,7 @@ from .lora import lora_layers
 # %% auto #0
 __all__ = ['check_histories', 'prompt_ids', 'fit_histories', 'int_digits_needed', 'GrammarState', 'LLMTimeGrammar', 'FreeRun',
            'left_pad', 'decode_batch', 'generation_flops', 'ForecastResult', 'default_max_int_digits',
-           'parse_forecasts', 'forecast']
+           'parse_forecasts', 'check_forecast_args', 'forecast']
 
 # %% ../nbs/07_forecast.ipynb #87e8e384
 def check_histories(histories, n_vars:int|None=None) -> list[np.ndarray]:
@@ -297,6 +297,20 @@ def parse_forecasts(texts:list[str], # generated continuations
         if len(x) == horizon and np.isfinite(x).all(): values[i] = x
     return values, np.isfinite(values).all(axis=(1, 2))
 
+# %% ../nbs/07_forecast.ipynb #557f947b
+def check_forecast_args(alpha, horizon:int, num_samples:int, batch_size:int, temperature:float, max_int_digits:int|None):
+    "ValueError naming the first bad argument of `forecast`."
+    if alpha is None or not alpha > 0:
+        raise ValueError(f"alpha must be the positive scale the model was trained with, got {alpha}")
+    for name, v in dict(horizon=horizon, num_samples=num_samples, batch_size=batch_size).items():
+        if v < 1: raise ValueError(f"{name} must be >= 1, got {v}")
+    if num_samples > 1 and not (np.isfinite(temperature) and temperature > 0):
+        raise ValueError(f"temperature must be finite and > 0 when sampling (num_samples > 1), got {temperature}")
+    is_int = isinstance(max_int_digits, (int, np.integer)) and not isinstance(max_int_digits, bool)
+    if max_int_digits is not None and not (is_int and max_int_digits >= 1):
+        raise ValueError(f"max_int_digits must be None (default: from the histories) or an int >= 1, got {max_int_digits!r}")
+
+
 # %% ../nbs/07_forecast.ipynb #0e9e727b
 def forecast(model, # causal LM (transformers), in eval mode
              tokenizer, # its tokenizer
@@ -317,34 +331,41 @@ def forecast(model, # causal LM (transformers), in eval mode
              *, fmt:LLMTimeFormat|None=None, # text layout (default: the coursework's)
              n_vars:int=2, # values per step
              ledger_kind:str="generate", # ledger kind of the charge ("eval" from `evaluate`)
+             autocast:bool=False, # run the model under bf16 autocast on its device
             ) -> np.ndarray|ForecastResult: # (N, horizon, n_vars) or the details
     "Forecast `horizon` steps after each history with an LLM reading and writing LLMTime text."
     fmt = _resolve_format(fmt, decimals)
-    if alpha is None or not alpha > 0: raise ValueError(f"alpha must be the positive scale the model was trained with, got {alpha}")
-    if horizon < 1 or num_samples < 1 or batch_size < 1: raise ValueError(f"horizon, num_samples and batch_size must be >= 1, got {horizon}, {num_samples}, {batch_size}")
+    check_forecast_args(alpha, horizon, num_samples, batch_size, temperature, max_int_digits)
     histories = check_histories(histories, n_vars)
     prompts = prompt_ids(histories, alpha, context_length, fmt, tokenizer)
-    cap = max_int_digits or default_max_int_digits(histories, alpha, fmt)
+    cap = default_max_int_digits(histories, alpha, fmt) if max_int_digits is None else int(max_int_digits)
     grammar = LLMTimeGrammar(fmt, horizon, cap, n_vars)
     if constrained: rule, rows = grammar, alphabet_ids(tokenizer, fmt.alphabet)
-    else: rule, rows = FreeRun.for_tokenizer(tokenizer, model.config.vocab_size, fmt, horizon, grammar.max_tokens + horizon * n_vars), None
+    else:
+        budget = grammar.max_tokens + horizon * n_vars
+        rule, rows = FreeRun.for_tokenizer(tokenizer, model.config.vocab_size, fmt, horizon, budget), None
     pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
     generator = torch.Generator(model.device).manual_seed(seed) if num_samples > 1 else None
     per_batch, order = max(1, batch_size // num_samples), np.argsort([len(p) for p in prompts], kind="stable")
     texts, n_new, flops = [None] * len(prompts), 0, 0
     for start in range(0, len(order), per_batch):
         idx = order[start:start + per_batch]
-        cost = lambda n: generation_flops(model, max(len(prompts[i]) for i in idx), len(idx), num_samples, n, None if rows is None else len(rows))
+        width, n_rows = max(len(prompts[i]) for i in idx), None if rows is None else len(rows)
+        cost = lambda n: generation_flops(model, width, len(idx), num_samples, n, n_rows)
         if ledger is not None: ledger.plan(experiment, cost(rule.max_tokens))
-        tokens, steps = decode_batch(model, [prompts[i] for i in idx], rule, rows, pad_id, num_samples, temperature, generator)
+        with torch.autocast(model.device.type, dtype=torch.bfloat16, enabled=autocast):
+            tokens, steps = decode_batch(model, [prompts[i] for i in idx], rule, rows, pad_id, num_samples, temperature, generator)
         flops += (spent := cost(steps))
         if ledger is not None: ledger.charge(experiment, spent, kind=ledger_kind)
         tokens = tokens.view(len(idx), num_samples, -1).cpu()
         n_new += int((tokens >= 0).sum())
-        for j, i in enumerate(idx): texts[i] = [tokenizer.decode(t[t >= 0].tolist(), skip_special_tokens=True) for t in tokens[j]]
+        for j, i in enumerate(idx):
+            texts[i] = [tokenizer.decode(t[t >= 0].tolist(), skip_special_tokens=True) for t in tokens[j]]
     values, valid = parse_forecasts([t for ts in texts for t in ts], alpha, horizon, n_vars, fmt)
-    samples, valid = values.reshape(len(prompts), num_samples, horizon, n_vars), valid.reshape(len(prompts), num_samples)
+    samples = values.reshape(len(prompts), num_samples, horizon, n_vars)
+    valid = valid.reshape(len(prompts), num_samples)
     point = np.stack([np.median(s[v], axis=0) if v.any() else np.repeat(h[-1:], horizon, 0)
                       for s, v, h in zip(samples, valid, histories)])
     result = ForecastResult(point, samples, valid, texts, n_new, float(flops), cap)
     return result if return_details else point
+
