@@ -14,10 +14,10 @@ from .core import atomic_write
 __all__ = ['LVParams', 'integrate_lv', 'sample_lv_params', 'simulate_lv', 'summarize_lv', 'save_lv', 'load_lv', 'split_systems',
            'shipped_data_path']
 
-# %% ../nbs/01_data.ipynb #0fb81130
+# %% ../nbs/01_data.ipynb #1d8eca21
 @dataclass
 class LVParams:
-    "Parameters of N logistic Lotka-Volterra systems, one value per system (K=inf is the classical model)."
+    "Parameters of N logistic Lotka-Volterra systems, one value per system (K=inf: classical)."
     a: np.ndarray # (N,) prey growth rate
     b: np.ndarray # (N,) predation rate
     c: np.ndarray # (N,) predator death rate
@@ -34,7 +34,17 @@ class LVParams:
         x, y = np.exp(u), np.exp(v)
         return self.a * (1 - x / self.K) - self.b * y, -self.c + self.d * x
 
-# %% ../nbs/01_data.ipynb #966e4800
+# %% ../nbs/01_data.ipynb #fa5d23c5
+def _rk4_step(params:LVParams, uv:np.ndarray, dt:float) -> np.ndarray:
+    "One classical Runge-Kutta step of the log-space system `uv` (2, N)."
+    f = lambda s: np.stack(params.log_rhs(s[0], s[1]))
+    k1 = f(uv)
+    k2 = f(uv + dt/2*k1)
+    k3 = f(uv + dt/2*k2)
+    k4 = f(uv + dt*k3)
+    return uv + dt/6 * (k1 + 2*k2 + 2*k3 + k4)
+
+# %% ../nbs/01_data.ipynb #06c37f2a
 def integrate_lv(params:LVParams, # N systems
                  x0:np.ndarray, # (N, 2) initial (prey, predator), all > 0
                  time:np.ndarray, # (T,) output times, increasing, time[0] is the start
@@ -42,21 +52,19 @@ def integrate_lv(params:LVParams, # N systems
                 ) -> np.ndarray: # (N, T, 2) float64 trajectories
     "Integrate N logistic LV systems with fixed-step RK4 in log space, vectorised over systems."
     x0 = np.asarray(x0, dtype=np.float64)
-    if x0.shape != (len(params), 2): raise ValueError(f"x0 must have shape ({len(params)}, 2), got {x0.shape}")
+    if x0.shape != (len(params), 2):
+        raise ValueError(f"x0 must have shape ({len(params)}, 2), got {x0.shape}")
     if not (x0 > 0).all(): raise ValueError("initial populations must be positive")
     uv = np.log(x0).T.copy()  # (2, N)
     out = np.empty((len(params), len(time), 2))
     out[:, 0] = x0
-    f = lambda s: np.stack(params.log_rhs(s[0], s[1]))
     for i, h in enumerate(np.diff(time), start=1):
-        n = max(1, int(np.ceil(h / max_dt))); dt = h / n
-        for _ in range(n):
-            k1 = f(uv); k2 = f(uv + dt/2*k1); k3 = f(uv + dt/2*k2); k4 = f(uv + dt*k3)
-            uv = uv + dt/6 * (k1 + 2*k2 + 2*k3 + k4)
+        n = max(1, int(np.ceil(h / max_dt)))
+        for _ in range(n): uv = _rk4_step(params, uv, h / n)
         out[:, i] = np.exp(uv).T
     return out
 
-# %% ../nbs/01_data.ipynb #86e416bb
+# %% ../nbs/01_data.ipynb #a35348a5
 def sample_lv_params(n:int, # number of systems
                      rng:np.random.Generator, # source of randomness
                     ) -> tuple[LVParams, np.ndarray]: # parameters and (n, 2) initial states
@@ -64,24 +72,26 @@ def sample_lv_params(n:int, # number of systems
     a, c = rng.uniform(0.2, 0.7, n), rng.uniform(0.1, 0.4, n)
     x_eq = np.exp(rng.normal(np.log(1.5), 0.5, n))
     y_eq = np.exp(rng.normal(np.log(0.45), 0.4, n))
-    K = np.where(rng.random(n) < 0.25, np.inf, x_eq * np.exp(rng.uniform(np.log(3), np.log(300), n)))
+    unlimited = rng.random(n) < 0.25  # drawn before the ratio: keeps the seed's stream
+    K = np.where(unlimited, np.inf, x_eq * np.exp(rng.uniform(np.log(3), np.log(300), n)))
     params = LVParams(a=a, b=a * (1 - x_eq / K) / y_eq, c=c, d=c / x_eq, K=K)
     x0 = np.stack([x_eq, y_eq], axis=1) * np.exp(rng.normal(0, 0.5, (n, 2)))
     return params, x0
 
-# %% ../nbs/01_data.ipynb #07aacfe6
+# %% ../nbs/01_data.ipynb #a4e35aa2
 def simulate_lv(n_systems:int=1000, # number of independent systems
                 n_steps:int=100, # time points per trajectory
                 t_max:float=200.0, # last time point (the first is 0)
                 seed:int=0, # seed for parameters and initial states
-               ) -> tuple[np.ndarray, np.ndarray]: # float32 (N, T, 2) (prey, predator) and float64 (T,) time
+               ) -> tuple[np.ndarray, np.ndarray]: # float32 (N, T, 2) (prey, predator), float64 (T,) time
     "Simulate `n_systems` Lotka-Volterra trajectories on an even grid from 0 to `t_max`."
-    if n_systems < 1 or n_steps < 2: raise ValueError(f"need n_systems >= 1 and n_steps >= 2, got {n_systems}, {n_steps}")
+    if n_systems < 1 or n_steps < 2:
+        raise ValueError(f"need n_systems >= 1 and n_steps >= 2, got {n_systems}, {n_steps}")
     params, x0 = sample_lv_params(n_systems, np.random.default_rng(seed))
     time = np.linspace(0.0, t_max, n_steps)
     return integrate_lv(params, x0, time).astype(np.float32), time
 
-# %% ../nbs/01_data.ipynb #3f17ecc0
+# %% ../nbs/01_data.ipynb #2d9ce432
 def summarize_lv(trajectories:np.ndarray, # (N, T, 2) trajectories
                 ) -> dict: # named summary figures
     "Summary statistics of a trajectory set compared with the coursework's data file."
@@ -90,7 +100,8 @@ def summarize_lv(trajectories:np.ndarray, # (N, T, 2) trajectories
     damping = x[:, -third:].std(1) / x[:, :third].std(1)
     centred = x - x.mean(1, keepdims=True)
     turns = (np.diff(np.sign(centred), axis=1) != 0).sum(1) / 2
-    figures = (("min", np.min), ("max", np.max), ("median", np.median), ("p99", lambda z: np.percentile(z, 99)))
+    figures = (("min", np.min), ("max", np.max), ("median", np.median),
+               ("p99", lambda z: np.percentile(z, 99)))
     stats = {f"{name} {k}": float(f(z)) for name, z in (("prey", x), ("predator", y)) for k, f in figures}
     p997 = float(np.percentile(trajectories, 99.7))
     return stats | {"pooled p99.7": p997, "turns (median)": float(np.median(turns)),
@@ -112,7 +123,7 @@ def save_lv(path:str|Path, # destination .h5 file
             f.create_dataset("time", data=time)
     return atomic_write(path, write)
 
-# %% ../nbs/01_data.ipynb #bf68c7a2
+# %% ../nbs/01_data.ipynb #ff71ba14
 def _check_lv(trajectories, time, path):
     "Raise `ValueError` naming `path` if the arrays break the coursework layout."
     def bad(msg): raise ValueError(f"{path}: {msg}")
@@ -126,23 +137,26 @@ def _check_lv(trajectories, time, path):
     if (trajectories < 0).any(): bad(f"`trajectories` has {(trajectories < 0).sum()} negative values")
     if not np.isfinite(time).all() or (np.diff(time) <= 0).any(): bad("`time` is not strictly increasing")
 
+# %% ../nbs/01_data.ipynb #a67c1c5f
 def load_lv(path:str|Path, # an .h5 file in the coursework layout
            ) -> tuple[np.ndarray, np.ndarray]: # float32 (N, T, 2) trajectories and float64 (T,) time
     "Load and validate a Lotka-Volterra data set in the coursework's HDF5 layout."
     path = Path(path)
     if not path.exists(): raise FileNotFoundError(f"{path}: no such file")
-    if not h5py.is_hdf5(path): raise ValueError(f"{path}: not an HDF5 file in the coursework layout (`trajectories`, `time`)")
+    if not h5py.is_hdf5(path):
+        raise ValueError(f"{path}: not an HDF5 file in the coursework layout (`trajectories`, `time`)")
     with h5py.File(path, "r") as f:
         for key in ("trajectories", "time"):
             if key not in f: raise ValueError(f"{path}: missing dataset `{key}` (found: {sorted(f.keys())})")
             if not isinstance(f[key], h5py.Dataset):
-                raise ValueError(f"{path}: `{key}` is a {type(f[key]).__name__}, not a dataset as in the coursework layout")
+                kind = type(f[key]).__name__
+                raise ValueError(f"{path}: `{key}` is a {kind}, not a dataset as in the coursework layout")
         trajectories, time = f["trajectories"][()], f["time"][()]
     trajectories, time = np.asarray(trajectories, np.float32), np.asarray(time, np.float64)
     _check_lv(trajectories, time, path)
     return trajectories, time
 
-# %% ../nbs/01_data.ipynb #9a8d42d0
+# %% ../nbs/01_data.ipynb #41d3a5b1
 def _seed_split(n:int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     "The seed study's split: scikit-learn's `train_test_split(random_state=42)` twice, in numpy."
     n_held = int(np.ceil(0.2 * n))  # train_test_split(test_size=0.2): ceil(0.2 n) held out
@@ -151,26 +165,30 @@ def _seed_split(n:int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     n_test = int(np.ceil(0.5 * n_held))  # then test_size=0.5 of those: ceil goes to test
     return perm[n_held:], held[n_test:], held[:n_test]
 
+# %% ../nbs/01_data.ipynb #b3d06f7f
 def split_systems(n:int, # number of systems
                   fractions:tuple=(0.8, 0.1, 0.1), # train, validation, test shares, summing to 1
                   seed:int=42, # permutation seed
-                  method:str="permutation", # "permutation": sorted parts of a seeded permutation; "seed": the seed study's
+                  method:str="permutation", # "permutation": sorted seeded permutation; "seed": the seed study's
                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]: # train, val, test indices
-    "Deterministic, disjoint, covering split of `n` system indices (`method='seed'`: the seed study's, unsorted)."
+    "Deterministic, disjoint, covering split of `n` system indices (`method='seed'`: the seed study's)."
     if n < 1: raise ValueError(f"n must be positive, got {n}")
     if method == "seed": return _seed_split(n)
     if method != "permutation": raise ValueError(f"unknown split method {method!r}: use 'seed' or 'permutation'")
     fractions = np.asarray(fractions, dtype=float)
     if fractions.shape != (3,) or (fractions < 0).any() or not np.isclose(fractions.sum(), 1):
-        raise ValueError(f"fractions must be three non-negative numbers summing to 1, got {tuple(fractions.tolist())}")
+        got = tuple(fractions.tolist())
+        raise ValueError(f"fractions must be three non-negative numbers summing to 1, got {got}")
     perm = np.random.default_rng(seed).permutation(n)
     cuts = np.round(np.cumsum(fractions)[:2] * n).astype(int)
     return tuple(np.sort(part) for part in np.split(perm, cuts))
 
-# %% ../nbs/01_data.ipynb #cbdd35b3
+# %% ../nbs/01_data.ipynb #007a2597
 def shipped_data_path() -> Path:
-    "Path of the shipped data set, `data/lotka_volterra_data.h5` in the repository (editable install or checkout)."
+    "Path of the shipped data set, `data/lotka_volterra_data.h5` in the repository checkout."
     import lv_llmtime
     path = Path(lv_llmtime.__file__).resolve().parent.parent / "data" / "lotka_volterra_data.h5"
-    if not path.exists(): raise FileNotFoundError(f"{path}: shipped data set not found; regenerate it with `save_lv(path, *simulate_lv())`")
+    if not path.exists():
+        raise FileNotFoundError(f"{path}: shipped data set not found; "
+                                "regenerate it with `save_lv(path, *simulate_lv())`")
     return path

