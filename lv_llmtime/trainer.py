@@ -26,7 +26,7 @@ __all__ = ['SCHEDULES', 'CKPT', 'CKPT_TMP', 'CKPT_OLD', 'LOG_FIELDS', 'TrainConf
            'load_trainable', 'load_checkpoint', 'FlopsPlan', 'eval_points', 'plan_flops', 'write_logs', 'plot_history',
            'TrainResult', 'use_autocast', 'train']
 
-# %% ../nbs/06_trainer.ipynb #fe896a73
+# %% ../nbs/06_trainer.ipynb #807bad44
 SCHEDULES = ("cosine", "linear", "constant")
 
 @dataclass
@@ -60,13 +60,16 @@ class TrainConfig:
 
     def __post_init__(self):
         self.lora_targets = tuple(self.lora_targets)
-        for name in ("steps", "batch_size", "context_length", "stride", "grad_accum", "eval_batches", "checkpoint_interval", "log_interval"):
-            if getattr(self, name) < 1: raise ValueError(f"TrainConfig.{name} must be >= 1, got {getattr(self, name)}")
+        def check(ok:bool, name:str, rule:str):
+            if not ok: raise ValueError(f"TrainConfig.{name} must be {rule}, got {getattr(self, name)!r}")
+        for name in ("steps", "batch_size", "context_length", "stride", "grad_accum", "eval_batches",
+                     "checkpoint_interval", "log_interval"):
+            check(getattr(self, name) >= 1, name, ">= 1")
         for name in ("lora_rank", "warmup_steps", "weight_decay", "grad_clip", "eval_interval", "lora_dropout"):
-            if getattr(self, name) < 0: raise ValueError(f"TrainConfig.{name} must be >= 0, got {getattr(self, name)}")
-        if self.context_length < 2: raise ValueError(f"TrainConfig.context_length must be >= 2, got {self.context_length}")
-        if not self.lr > 0: raise ValueError(f"TrainConfig.lr must be > 0, got {self.lr}")
-        if self.schedule not in SCHEDULES: raise ValueError(f"TrainConfig.schedule must be one of {SCHEDULES}, got {self.schedule!r}")
+            check(getattr(self, name) >= 0, name, ">= 0")
+        check(self.context_length >= 2, "context_length", ">= 2")
+        check(self.lr > 0, "lr", "> 0")
+        check(self.schedule in SCHEDULES, "schedule", f"one of {SCHEDULES}")
         if self.flops_allowance is not None and not self.flops_allowance > 0:
             raise ValueError(f"TrainConfig.flops_allowance must be > 0 or None, got {self.flops_allowance}")
 
@@ -94,7 +97,7 @@ def window_order(n_windows:int, # W
         out[epochs == e] = perm[k[epochs == e] % n_windows]
     return out
 
-# %% ../nbs/06_trainer.ipynb #55073457
+# %% ../nbs/06_trainer.ipynb #d9f09edc
 @dataclass
 class Windows:
     "Token windows, their attention masks and next-token targets (in output-row coordinates, -100 ignored)."
@@ -103,11 +106,15 @@ class Windows:
     targets:torch.Tensor # (W, L-1) long
 
     def __len__(self): return len(self.input_ids)
-    def n_targets(self, idx) -> int: return int((self.targets[idx] != -100).sum())
+    def n_targets(self, idx) -> int:
+        "How many targets (not ignored) rows `idx` hold."
+        return int((self.targets[idx] != -100).sum())
+
     def batch(self, idx, device) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        "Rows `idx` on `device`."
+        "Inputs, attention masks and targets of rows `idx`, on `device`."
         return tuple(t[idx].to(device, non_blocking=True) for t in (self.input_ids, self.attention_mask, self.targets))
 
+# %% ../nbs/06_trainer.ipynb #544a0aab
 def as_token_ids(series:list, # LLMTime texts or token-id lists
                  tokenizer, # used for texts
                 ) -> list[list[int]]:
@@ -130,10 +137,12 @@ def make_train_windows(token_ids:list[list[int]], # tokenised series
         lookup[torch.tensor(rows)] = torch.arange(len(rows))
         nxt = lookup[nxt]
         outside = valid & (nxt < 0)
-        if outside.any(): raise ValueError(f"restrict_vocab: token ids {sorted(set(ids[:, 1:][outside].tolist()))[:10]} are not among the output rows")
+        if outside.any():
+            bad = sorted(set(ids[:, 1:][outside].tolist()))[:10]
+            raise ValueError(f"restrict_vocab: token ids {bad} are not among the output rows")
     return Windows(ids, mask, torch.where(valid, nxt, torch.full_like(nxt, -100)))
 
-# %% ../nbs/06_trainer.ipynb #268556f5
+# %% ../nbs/06_trainer.ipynb #56faf88b
 def output_rows(tokenizer, # the model's tokenizer
                 token_ids:list[list[int]]=(), # data whose every id must be a row
                ) -> list[int]:
@@ -147,7 +156,8 @@ class CausalLMLoss(nn.Module):
                 ):
         super().__init__()
         self.model = model
-        self.register_buffer("rows", None if rows is None else torch.tensor(rows, device=model.device), persistent=False)
+        rows = None if rows is None else torch.tensor(rows, device=model.device)
+        self.register_buffer("rows", rows, persistent=False)
 
     def logits(self, hidden:torch.Tensor) -> torch.Tensor:
         "Logits of the output rows for hidden states (..., d)."
@@ -158,11 +168,12 @@ class CausalLMLoss(nn.Module):
 
     def forward(self, input_ids, attention_mask, targets) -> torch.Tensor:
         "Sum over the non-ignored targets of -log p(target) (logits only where there is a target)."
-        hidden = self.model.get_decoder()(input_ids=input_ids, attention_mask=attention_mask, use_cache=False).last_hidden_state
+        decoder = self.model.get_decoder()
+        hidden = decoder(input_ids=input_ids, attention_mask=attention_mask, use_cache=False).last_hidden_state
         keep = targets != -100
         return F.cross_entropy(self.logits(hidden[:, :-1][keep]).float(), targets[keep], reduction="sum")
 
-# %% ../nbs/06_trainer.ipynb #0679a9b7
+# %% ../nbs/06_trainer.ipynb #936c6432
 def init_distributed(device:torch.device) -> tuple[int, int]:
     "Join the process group when launched by torchrun; returns (rank, world size), (0, 1) alone."
     if int(os.environ.get("WORLD_SIZE", "1")) > 1 and not dist.is_initialized():
@@ -172,21 +183,26 @@ def init_distributed(device:torch.device) -> tuple[int, int]:
     return 0, 1
 
 def _all_sum(t:torch.Tensor, world:int) -> torch.Tensor:
+    "Sum `t` over all ranks, in place."
     if world > 1: dist.all_reduce(t)
     return t
 
 def _rank_slice(idx:np.ndarray, rank:int, world:int) -> np.ndarray:
+    "This rank's share of the global batch `idx`."
     return np.array_split(idx, world)[rank]
 
-# %% ../nbs/06_trainer.ipynb #a6ba4415
+# %% ../nbs/06_trainer.ipynb #108ef0df
 def seed_everything(seed:int):
     "Seed Python, NumPy and torch (all devices)."
-    random.seed(seed); np.random.seed(seed % 2**32); torch.manual_seed(seed)
+    random.seed(seed)
+    np.random.seed(seed % 2**32)
+    torch.manual_seed(seed)
 
 def rng_state(device:torch.device) -> dict:
     "Python, NumPy and torch generator states (CUDA too if `device` is a GPU)."
     np_state = np.random.get_state()
-    state = dict(python=random.getstate(), numpy=(np_state[0], np_state[1].tolist(), *np_state[2:]), torch=torch.get_rng_state())
+    state = dict(python=random.getstate(), numpy=(np_state[0], np_state[1].tolist(), *np_state[2:]),
+                 torch=torch.get_rng_state())
     if device.type == "cuda": state["cuda"] = torch.cuda.get_rng_state(device)
     return state
 
@@ -197,7 +213,7 @@ def set_rng_state(state:dict, device:torch.device):
     torch.set_rng_state(state["torch"])
     if "cuda" in state and device.type == "cuda": torch.cuda.set_rng_state(state["cuda"], device)
 
-# %% ../nbs/06_trainer.ipynb #94b0fb56
+# %% ../nbs/06_trainer.ipynb #e494ba77
 CKPT, CKPT_TMP, CKPT_OLD = "checkpoint", ".checkpoint.tmp", ".checkpoint.old"
 
 def find_checkpoint(out_dir:str|Path) -> Path|None:
@@ -210,10 +226,13 @@ def swap_in_checkpoint(out_dir:str|Path, # run folder
                        write, # callable writing the checkpoint's files into the folder it is given, state.json last
                       ) -> Path: # the new checkpoint folder
     "Write a checkpoint into a temporary folder, then swap it in for the previous one by renames."
-    out = Path(out_dir); tmp, cur, old = out/CKPT_TMP, out/CKPT, out/CKPT_OLD
+    out = Path(out_dir)
+    tmp, cur, old = out/CKPT_TMP, out/CKPT, out/CKPT_OLD
     if not (cur/"state.json").exists() and (old/"state.json").exists():  # a kill between the two renames
-        shutil.rmtree(cur, ignore_errors=True); old.rename(cur)
-    shutil.rmtree(tmp, ignore_errors=True); shutil.rmtree(old, ignore_errors=True)
+        shutil.rmtree(cur, ignore_errors=True)
+        old.rename(cur)
+    shutil.rmtree(tmp, ignore_errors=True)
+    shutil.rmtree(old, ignore_errors=True)
     tmp.mkdir(parents=True)
     write(tmp)
     if not (tmp/"state.json").exists(): raise RuntimeError(f"{tmp}: the checkpoint writer did not write state.json")
@@ -222,7 +241,7 @@ def swap_in_checkpoint(out_dir:str|Path, # run folder
     shutil.rmtree(old, ignore_errors=True)
     return cur
 
-# %% ../nbs/06_trainer.ipynb #a1f36f35
+# %% ../nbs/06_trainer.ipynb #31e5364c
 def trainable_parameters(model:nn.Module) -> dict[str, nn.Parameter]:
     "Parameters with requires_grad, by name (tied weights once)."
     return {n: p for n, p in model.named_parameters() if p.requires_grad}
@@ -231,10 +250,11 @@ def load_trainable(model:nn.Module, path:str|Path):
     "Copy tensors saved by parameter name into `model`, checking names and shapes."
     params, saved = dict(model.named_parameters()), load_file(str(path))
     missing = sorted(set(saved) - set(params))
-    if missing: raise ValueError(f"{path}: the model has no parameters {missing[:5]}{'...' if len(missing) > 5 else ''}")
+    if missing: raise ValueError(f"{path}: the model has no parameters {missing[:5]}{'...' * (len(missing) > 5)}")
     with torch.no_grad():
         for name, t in saved.items():
-            if params[name].shape != t.shape: raise ValueError(f"{path}: {name} has shape {tuple(t.shape)}, the model's {tuple(params[name].shape)}")
+            if params[name].shape != t.shape:
+                raise ValueError(f"{path}: {name} has shape {tuple(t.shape)}, the model's {tuple(params[name].shape)}")
             params[name].copy_(t)
 
 def load_checkpoint(model:nn.Module, # the model the run started from (same architecture and base weights)
@@ -252,7 +272,7 @@ def load_checkpoint(model:nn.Module, # the model the run started from (same arch
     load_trainable(model, ckpt/"weights.safetensors")
     return model
 
-# %% ../nbs/06_trainer.ipynb #943e5d7e
+# %% ../nbs/06_trainer.ipynb #867f2eb0
 @dataclass
 class FlopsPlan:
     "What a run costs: per optimizer step, per evaluation, and in total from `start` on."
@@ -274,22 +294,26 @@ def plan_flops(config, # the model's Qwen2Config
                start:int=0, # steps already done
               ) -> FlopsPlan:
     "Count the FLOPs of the rest of a run with `count_flops`."
-    common = dict(lora_rank=cfg.lora_rank, lora_targets=cfg.lora_targets, vocab_rows=n_rows, lm_head_bias=cfg.lm_head_bias)
+    common = dict(lora_rank=cfg.lora_rank, lora_targets=cfg.lora_targets, vocab_rows=n_rows,
+                  lm_head_bias=cfg.lm_head_bias)
     step = count_flops(config, cfg.context_length, batch=cfg.batch_size * cfg.grad_accum, mode="train", **common).total
     ev = count_flops(config, cfg.context_length, batch=n_val, mode="forward", **common).total if n_val else 0
     points = eval_points(cfg, n_val > 0)
     return FlopsPlan(step, ev, points, step * (cfg.steps - start) + ev * sum(p > start for p in points))
 
-# %% ../nbs/06_trainer.ipynb #590d6eea
+# %% ../nbs/06_trainer.ipynb #e38590a1
 LOG_FIELDS = ("step", "train_loss", "val_loss", "lr", "flops", "tokens_per_s", "elapsed_s")
 
 def write_logs(out_dir:Path, history:list[dict], summary:dict):
     "Write `log.csv` (one row per entry) and `log.json` (summary and history) atomically."
     def write_csv(tmp):
         with open(tmp, "w", newline="") as f:
-            w = csv.DictWriter(f, LOG_FIELDS); w.writeheader(); w.writerows(history)
+            w = csv.DictWriter(f, LOG_FIELDS)
+            w.writeheader()
+            w.writerows(history)
     atomic_write(out_dir/"log.csv", write_csv)
-    atomic_write(out_dir/"log.json", lambda tmp: Path(tmp).write_text(json.dumps(dict(summary, history=history), indent=1)))
+    text = json.dumps(dict(summary, history=history), indent=1)
+    atomic_write(out_dir/"log.json", lambda tmp: Path(tmp).write_text(text))
 
 def plot_history(history:list[dict], # TrainResult.history
                  title:str="", ax=None):
@@ -300,10 +324,11 @@ def plot_history(history:list[dict], # TrainResult.history
     ax.plot([h["step"] for h in history], [h["train_loss"] for h in history], label="train")
     val = [(h["step"], h["val_loss"]) for h in history if h["val_loss"] is not None]
     if val: ax.plot(*zip(*val), "o-", label="validation")
-    ax.set_yscale("log"); ax.set_xlabel("step"); ax.set_ylabel("loss (nats/token)"); ax.legend(); ax.set_title(title)
+    ax.set(yscale="log", xlabel="step", ylabel="loss (nats/token)", title=title)
+    ax.legend()
     return fig
 
-# %% ../nbs/06_trainer.ipynb #2df2f4e8
+# %% ../nbs/06_trainer.ipynb #41eb791b
 @dataclass
 class TrainResult:
     "What `train` returns."
@@ -314,7 +339,9 @@ class TrainResult:
     final_val_loss:float|None # the last validation loss
     stopped:str="" # why the run ended before cfg.steps ("" if it did not)
 
-_RESUME_FREE = {"out_dir", "log_interval", "checkpoint_interval", "eval_interval", "eval_batches", "flops_allowance", "experiment"}
+# %% ../nbs/06_trainer.ipynb #24caac0b
+_RESUME_FREE = {"out_dir", "log_interval", "checkpoint_interval", "eval_interval", "eval_batches", "flops_allowance",
+                "experiment"}
 
 def _check_resumable(saved:dict, cfg:TrainConfig, ckpt:Path):
     "Raise if `cfg` would not continue the run saved in `ckpt`."
@@ -323,13 +350,109 @@ def _check_resumable(saved:dict, cfg:TrainConfig, ckpt:Path):
     if diff: raise ValueError(f"{ckpt}: cannot resume, the configuration differs from the checkpoint's: "
                               + ", ".join(f"{k} {a!r} -> {b!r}" for k, (a, b) in diff.items()))
 
+# %% ../nbs/06_trainer.ipynb #4ec89f9e
 def use_autocast(cfg:TrainConfig, device:torch.device) -> bool:
     "Whether bf16 autocast applies on `device`."
     if not cfg.autocast: return False
     return device.type == "cpu" or (device.type == "cuda" and torch.cuda.is_bf16_supported())
 
+# %% ../nbs/06_trainer.ipynb #94b3c552
+@dataclass
+class _Proc:
+    "This process of the run: device, rank, world size and bf16 autocast."
+    device:torch.device
+    rank:int
+    world:int
+    amp:bool # bf16 autocast
+
+    @classmethod
+    def start(cls, model:nn.Module, cfg:TrainConfig) -> _Proc:
+        "Join the process group if launched by torchrun; the device is the model's."
+        device = next(model.parameters()).device
+        rank, world = init_distributed(device)
+        if cfg.batch_size % world:
+            raise ValueError(f"batch_size={cfg.batch_size} must be divisible by the {world} processes")
+        return cls(device, rank, world, use_autocast(cfg, device))
+
+    def autocast(self): return torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=self.amp)
+    def all_sum(self, *xs) -> list[float]:
+        "Sum floats over all ranks."
+        return _all_sum(torch.tensor(xs, dtype=torch.float64, device=self.device), self.world).tolist()
+
+    def ddp(self, module:nn.Module) -> nn.Module:
+        "`module` wrapped in DistributedDataParallel when there is more than one process."
+        if self.world == 1: return module
+        ids = [self.device.index] if self.device.type == "cuda" else None
+        return nn.parallel.DistributedDataParallel(module, device_ids=ids, broadcast_buffers=False)
+
+# %% ../nbs/06_trainer.ipynb #6c4c145c
+def _resume_state(out_dir:Path, resume:bool) -> tuple[Path|None, dict]:
+    "The checkpoint to resume from and its state (None and a fresh state for a new run); never overwrites by accident."
+    ckpt = find_checkpoint(out_dir)
+    if ckpt is None: return None, dict(step=0, flops=0, history=[])
+    if not resume:
+        raise FileExistsError(f"{out_dir} already holds a checkpoint: pass resume=True to continue it, "
+                              "or use another out_dir")
+    return ckpt, json.loads((ckpt/"state.json").read_text())
+
+def _run_windows(tokenizer, train_series:list, val_series:list|None, cfg:TrainConfig):
+    "Training windows, the validation windows (None: no validation) and the output rows (None: the whole head)."
+    if tokenizer.pad_token_id is None: raise ValueError("the tokenizer has no pad_token_id")
+    train_ids, val_ids = as_token_ids(train_series, tokenizer), as_token_ids(val_series, tokenizer)
+    rows = output_rows(tokenizer, train_ids + val_ids) if cfg.restrict_vocab else None
+    data = make_train_windows(train_ids, cfg, tokenizer.pad_token_id, rows)
+    if not len(data): raise ValueError("no training windows: the training series are empty")
+    val = make_train_windows(val_ids, cfg, tokenizer.pad_token_id, rows) if val_ids else None
+    if val is None or not len(val): return data, None, rows
+    keep = np.sort(np.random.default_rng([cfg.seed, 1 << 20]).permutation(len(val))[:cfg.eval_batches * cfg.batch_size])
+    return data, Windows(val.input_ids[keep], val.attention_mask[keep], val.targets[keep]), rows
+
+def _data_hash(w:Windows) -> str:
+    "A short hash of the training windows and targets: a resumed run must train on the same."
+    import hashlib
+    return hashlib.sha256(w.input_ids.numpy().tobytes() + w.targets.numpy().tobytes()).hexdigest()[:16]
+
+# %% ../nbs/06_trainer.ipynb #e32ba08e
+class _FlopsMeter:
+    "FLOPs spent by a run, its allowance in this call, and what is still to be charged to the ledger."
+    def __init__(self, plan:FlopsPlan, cfg:TrainConfig, before:int, ledger:FlopsLedger|None, rank:int):
+        self.before, self.spent, self.ledger, self.rank, self.experiment = before, 0, ledger, rank, cfg.experiment
+        cap = cfg.flops_allowance
+        self.allowance = plan.total if cap is None else min(plan.total, max(0, int(cap) - before))
+        self.pending = {"train": 0, "eval": 0}
+
+    @property
+    def total(self) -> int: return self.before + self.spent
+    def refuse(self, flops:int) -> str:
+        "Why spending `flops` more is not allowed, or '' if it is."
+        if self.spent + flops <= self.allowance: return ""
+        return (f"FLOPs allowance reached: {self.total:.4e} spent, "
+                f"the next step would exceed {self.before + self.allowance:.4e}")
+    def add(self, kind:str, flops:int):
+        "Count FLOPs of `kind` (train or eval) as spent."
+        self.spent += flops
+        self.pending[kind] += flops
+
+    def charge(self):
+        "Charge the pending FLOPs to the ledger (rank 0 only)."
+        if self.rank == 0 and self.ledger is not None:
+            for kind, f in self.pending.items():
+                if f: self.ledger.charge(self.experiment, float(f), kind=kind)
+        self.pending = {"train": 0, "eval": 0}
+
+# %% ../nbs/06_trainer.ipynb #95fe9f41
+def _ask_ledger(ledger:FlopsLedger|None, experiment:str, flops:int, proc:_Proc):
+    "Rank 0 asks the ledger; every rank raises BudgetExceeded if it refuses."
+    msg = [None]
+    if proc.rank == 0 and ledger is not None:
+        try: ledger.plan(experiment, float(flops))
+        except BudgetExceeded as e: msg = [str(e)]
+    if proc.world > 1: dist.broadcast_object_list(msg, src=0)
+    if msg[0] is not None: raise BudgetExceeded(msg[0])
+
+# %% ../nbs/06_trainer.ipynb #e8996eb9
 def _prepare_model(model, cfg:TrainConfig, upcast:bool, verbose:bool) -> dict[str, nn.Parameter]:
-    "Apply LoRA (or unfreeze all for full fine-tuning); trainable tensors in float32 if `upcast`; returns them."
+    "Apply LoRA (or unfreeze all), upcast the trainable tensors to float32 if `upcast`, train mode; returns them."
     if cfg.lora_rank:
         if not lora_layers(model): apply_lora(model, cfg.lora_rank, alpha=cfg.lora_alpha, targets=cfg.lora_targets,
                                               dropout=cfg.lora_dropout, lm_head_bias=cfg.lm_head_bias, verbose=verbose)
@@ -340,147 +463,124 @@ def _prepare_model(model, cfg:TrainConfig, upcast:bool, verbose:bool) -> dict[st
     if not params: raise ValueError("the model has no trainable parameters")
     for p in params.values():
         if upcast and p.dtype != torch.float32: p.data = p.data.float()
+    model.train()
     return params
 
-# %% ../nbs/06_trainer.ipynb #9e193000
-class _Run:
-    "State of one `train` call (kept out of `train` so each piece stays small)."
-    def __init__(self, model, tokenizer, train_series, val_series, cfg:TrainConfig, ledger, resume:bool, progress:bool):
-        self.model, self.cfg, self.ledger, self.progress = model, cfg, ledger, progress
-        self.device = next(model.parameters()).device
-        self.rank, self.world = init_distributed(self.device)
-        if cfg.batch_size % self.world: raise ValueError(f"batch_size={cfg.batch_size} must be divisible by the {self.world} processes")
-        self.out = Path(cfg.out_dir)
-        self.ckpt = find_checkpoint(self.out)
-        if self.ckpt is not None and not resume:
-            raise FileExistsError(f"{self.out} already holds a checkpoint: pass resume=True to continue it, or use another out_dir")
-        if tokenizer.pad_token_id is None: raise ValueError("the tokenizer has no pad_token_id")
-        train_ids, val_ids = as_token_ids(train_series, tokenizer), as_token_ids(val_series, tokenizer)
-        self.rows = output_rows(tokenizer, train_ids + val_ids) if cfg.restrict_vocab else None
-        self.data = make_train_windows(train_ids, cfg, tokenizer.pad_token_id, self.rows)
-        if not len(self.data): raise ValueError("no training windows: the training series are empty")
-        val = make_train_windows(val_ids, cfg, tokenizer.pad_token_id, self.rows) if val_ids else None
-        if val is not None and len(val):
-            keep = np.random.default_rng([cfg.seed, 1 << 20]).permutation(len(val))[:cfg.eval_batches * cfg.batch_size]
-            self.val = Windows(*(t[np.sort(keep)] for t in (val.input_ids, val.attention_mask, val.targets)))
-        else: self.val = None
-        self.amp = use_autocast(cfg, self.device)
+def _adamw(params:dict, cfg:TrainConfig):
+    "AdamW over `params` and its schedule: warm-up, then cosine, linear or constant (`lr_factor`)."
+    optimizer = torch.optim.AdamW(params.values(), lr=cfg.lr, weight_decay=cfg.weight_decay)
+    return optimizer, torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: lr_factor(s, cfg))
 
-    def autocast(self): return torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=self.amp)
-    def all_sum(self, *xs) -> list[float]:
-        return _all_sum(torch.tensor(xs, dtype=torch.float64, device=self.device), self.world).tolist()
+# %% ../nbs/06_trainer.ipynb #60890831
+def _restore(ckpt:Path, model, optimizer, scheduler, cfg:TrainConfig, data:Windows, proc:_Proc):
+    "Load weights, optimizer, scheduler and this rank's random state from `ckpt`, if it continues this run."
+    state = json.loads((ckpt/"state.json").read_text())
+    _check_resumable(state["config"], cfg, ckpt)
+    if state["world_size"] != proc.world:
+        raise ValueError(f"{ckpt}: written by {state['world_size']} processes, resumed with {proc.world}")
+    if state["data_hash"] != _data_hash(data):
+        raise ValueError(f"{ckpt}: the training windows differ from the checkpoint's")
+    load_trainable(model, ckpt/"weights.safetensors")
+    saved = torch.load(ckpt/"trainer_state.pt", map_location="cpu", weights_only=True)  # the optimizer moves its state
+    optimizer.load_state_dict(saved["optimizer"])
+    scheduler.load_state_dict(saved["scheduler"])
+    set_rng_state(saved["rng"][proc.rank], proc.device)
 
-# %% ../nbs/06_trainer.ipynb #198111e6
+# %% ../nbs/06_trainer.ipynb #680502cb
 @torch.enable_grad()  # train even if the caller switched gradients off (e.g. a notebook cell)
-def _train_step(run:_Run, step:int, loss_fn, optimizer, scheduler, params) -> float:
-    "One optimizer step (all micro-batches); returns the global mean loss per target token."
-    cfg, B = run.cfg, run.cfg.batch_size
-    idx = window_order(len(run.data), cfg.seed, step * B * cfg.grad_accum, B * cfg.grad_accum).reshape(cfg.grad_accum, B)
-    n_global = run.data.n_targets(idx.ravel())
-    local_sum = 0.0
+def _forward_backward(loss_fn:nn.Module, # CausalLMLoss, DDP-wrapped with several processes
+                      data:Windows, step:int, cfg:TrainConfig, proc:_Proc,
+                     ) -> float: # the step's mean loss per target token, over all ranks
+    "Accumulate the gradients of step `step` (0-based) over its micro-batches."
+    n = cfg.batch_size * cfg.grad_accum
+    idx = window_order(len(data), cfg.seed, step * n, n).reshape(cfg.grad_accum, cfg.batch_size)
+    n_tokens = max(data.n_targets(idx.ravel()), 1)
+    local = 0.0
     for micro, micro_idx in enumerate(idx):
-        x, m, y = run.data.batch(_rank_slice(micro_idx, run.rank, run.world), run.device)
-        sync = micro == cfg.grad_accum - 1 or run.world == 1
-        with (contextlib.nullcontext() if sync else loss_fn.no_sync()), run.autocast():
+        x, m, y = data.batch(_rank_slice(micro_idx, proc.rank, proc.world), proc.device)
+        sync = micro == cfg.grad_accum - 1 or proc.world == 1
+        with (contextlib.nullcontext() if sync else loss_fn.no_sync()), proc.autocast():
             loss_sum = loss_fn(x, m, y)
-        (loss_sum * (run.world / max(n_global, 1))).backward()
-        local_sum += loss_sum.item()
-    loss = run.all_sum(local_sum)[0] / max(n_global, 1)
+        (loss_sum * (proc.world / n_tokens)).backward()
+        local += loss_sum.item()
+    return proc.all_sum(local)[0] / n_tokens
+
+# %% ../nbs/06_trainer.ipynb #e653fd1f
+def _clip_grads(params:dict, cfg:TrainConfig, loss:float, step:int, optimizer, ckpt:Path|None):
+    "Clip the global gradient norm; before a non-finite update, drop the gradients and raise."
     norm = torch.nn.utils.clip_grad_norm_(list(params.values()), cfg.grad_clip if cfg.grad_clip else float("inf"))
-    if not (math.isfinite(loss) and torch.isfinite(norm)):
-        optimizer.zero_grad(set_to_none=True)
-        where = f"last good checkpoint: {run.ckpt}" if run.ckpt else "no checkpoint was written yet"
-        raise FloatingPointError(f"non-finite training {'loss' if not math.isfinite(loss) else 'gradient norm'} "
-                                 f"({loss if not math.isfinite(loss) else norm.item()}) at step {step + 1}; stopped before the update; {where}")
-    optimizer.step(); scheduler.step(); optimizer.zero_grad(set_to_none=True)
-    return loss
+    if math.isfinite(loss) and torch.isfinite(norm): return
+    optimizer.zero_grad(set_to_none=True)
+    what, value = ("loss", loss) if not math.isfinite(loss) else ("gradient norm", norm.item())
+    where = f"last good checkpoint: {ckpt}" if ckpt else "no checkpoint was written yet"
+    raise FloatingPointError(f"non-finite training {what} ({value}) at step {step + 1}; "
+                             f"stopped before the update; {where}")
 
+# %% ../nbs/06_trainer.ipynb #61a32cf8
 @torch.no_grad()
-def _evaluate(run:_Run, loss_fn:CausalLMLoss) -> float:
+def _evaluate(loss_fn:nn.Module, val:Windows, batch_size:int, proc:_Proc) -> float:
     "Mean validation loss per target token over the fixed validation windows (split over ranks)."
-    run.model.eval()
+    loss_fn = getattr(loss_fn, "module", loss_fn)  # no DDP: the ranks only sum their losses
+    loss_fn.model.eval()
     total = 0.0
-    for chunk in np.array_split(np.arange(len(run.val)), math.ceil(len(run.val) / run.cfg.batch_size)):
-        local = _rank_slice(chunk, run.rank, run.world)
+    for chunk in np.array_split(np.arange(len(val)), math.ceil(len(val) / batch_size)):
+        local = _rank_slice(chunk, proc.rank, proc.world)
         if len(local):
-            with run.autocast(): total += loss_fn(*run.val.batch(local, run.device)).item()
-    run.model.train()
-    total, = run.all_sum(total)
-    return total / max(run.val.n_targets(np.arange(len(run.val))), 1)
+            with proc.autocast(): total += loss_fn(*val.batch(local, proc.device)).item()
+    loss_fn.model.train()
+    total, = proc.all_sum(total)
+    return total / max(val.n_targets(np.arange(len(val))), 1)
 
-# %% ../nbs/06_trainer.ipynb #cd247823
-def _gather_rng(run:_Run) -> list[dict]:
-    mine = rng_state(run.device)
-    if run.world == 1: return [mine]
-    out = [None] * run.world; dist.all_gather_object(out, mine)
+# %% ../nbs/06_trainer.ipynb #cd9be539
+def _log_row(step:int, done:list, # (loss, seconds) of each step since the previous row
+             lr:float, val_loss:float|None, flops:int, cfg:TrainConfig, t_start:float) -> dict:
+    "One row of `log.csv`."
+    secs = sum(s for _, s in done)
+    tokens = len(done) * cfg.batch_size * cfg.grad_accum * cfg.context_length
+    return dict(step=step, train_loss=sum(l for l, _ in done) / len(done), val_loss=val_loss, lr=lr, flops=flops,
+                tokens_per_s=tokens / max(secs, 1e-9), elapsed_s=time.perf_counter() - t_start)
+
+def _last_val(history:list[dict]) -> float|None:
+    "The last validation loss in the log, or None."
+    return next((h["val_loss"] for h in reversed(history) if h["val_loss"] is not None), None)
+
+def _summary(cfg:TrainConfig, step:int, flops:int, stopped:str, world:int) -> dict:
+    "Where the run is: the summary in `log.json`, and the start of a checkpoint's `state.json`."
+    return dict(config=asdict(cfg), steps_done=step, flops=flops, stopped=stopped, world_size=world)
+
+# %% ../nbs/06_trainer.ipynb #2c99564a
+def _checkpoint_state(summary:dict, cfg:TrainConfig, history:list, rows:list|None, data:Windows) -> dict:
+    "A checkpoint's `state.json`: the summary, the history, and what a resumed run must match."
+    step = summary["steps_done"]
+    return dict(summary, step=step, samples_seen=step * cfg.batch_size * cfg.grad_accum, history=history, rows=rows,
+                data_hash=_data_hash(data), lora=bool(cfg.lora_rank))
+
+def _gather_rng(proc:_Proc) -> list[dict]:
+    "Every rank's random state, in rank order."
+    mine = rng_state(proc.device)
+    if proc.world == 1: return [mine]
+    out = [None] * proc.world
+    dist.all_gather_object(out, mine)
     return out
 
-def _save_checkpoint(run:_Run, state:dict, optimizer, scheduler, params) -> Path:
+def _save_checkpoint(out:Path, state:dict, model, params:dict, optimizer, scheduler, flops:_FlopsMeter,
+                     proc:_Proc) -> Path: # the checkpoint folder
     "Write the run's checkpoint atomically (rank 0 writes, all ranks contribute their random state)."
-    rngs = _gather_rng(run)
-    if run.rank == 0:
-        def write(folder:Path):
-            save_file({n: p.detach().float().contiguous().cpu() for n, p in params.items()}, str(folder/"weights.safetensors"))
-            if run.cfg.lora_rank: save_adapter(run.model, folder/"adapter")
-            torch.save(dict(optimizer=optimizer.state_dict(), scheduler=scheduler.state_dict(), rng=rngs), folder/"trainer_state.pt")
-            if run.ledger is not None: run.ledger.save(folder/"ledger.json")
-            (folder/"state.json").write_text(json.dumps(state, indent=1))
-        swap_in_checkpoint(run.out, write)
-    if run.world > 1: dist.barrier()
-    run.ckpt = run.out/CKPT
-    return run.ckpt
+    flops.charge()  # the checkpoint's ledger holds every FLOP spent so far
+    ledger, rngs = flops.ledger, _gather_rng(proc)
+    def write(folder:Path):
+        weights = {n: p.detach().float().contiguous().cpu() for n, p in params.items()}
+        save_file(weights, str(folder/"weights.safetensors"))
+        if state["lora"]: save_adapter(model, folder/"adapter")
+        torch.save(dict(optimizer=optimizer.state_dict(), scheduler=scheduler.state_dict(), rng=rngs),
+                   folder/"trainer_state.pt")
+        if ledger is not None: ledger.save(folder/"ledger.json")
+        (folder/"state.json").write_text(json.dumps(state, indent=1))
+    if proc.rank == 0: swap_in_checkpoint(out, write)
+    if proc.world > 1: dist.barrier()
+    return out/CKPT
 
-def _restore(run:_Run, optimizer, scheduler) -> dict:
-    "Load weights, optimizer, scheduler and this rank's random state from the run's checkpoint; returns state.json."
-    state = json.loads((run.ckpt/"state.json").read_text())
-    _check_resumable(state["config"], run.cfg, run.ckpt)
-    if state["world_size"] != run.world: raise ValueError(f"{run.ckpt}: written by {state['world_size']} processes, resumed with {run.world}")
-    if state["data_hash"] != _data_hash(run.data): raise ValueError(f"{run.ckpt}: the training windows differ from the checkpoint's")
-    load_trainable(run.model, run.ckpt/"weights.safetensors")
-    saved = torch.load(run.ckpt/"trainer_state.pt", map_location="cpu", weights_only=True)  # the optimizer moves its state
-    optimizer.load_state_dict(saved["optimizer"]); scheduler.load_state_dict(saved["scheduler"])
-    set_rng_state(saved["rng"][run.rank], run.device)
-    return state
-
-def _data_hash(w:Windows) -> str:
-    import hashlib
-    return hashlib.sha256(w.input_ids.numpy().tobytes() + w.targets.numpy().tobytes()).hexdigest()[:16]
-
-# %% ../nbs/06_trainer.ipynb #f58c7250
-class _Flops:
-    "FLOPs of a run: spent before this call, spent in it, pending charges, and the allowance of this call."
-    def __init__(self, run:_Run, plan:FlopsPlan, before:int):
-        self.run, self.plan, self.before, self.spent = run, plan, before, 0
-        cap = run.cfg.flops_allowance
-        self.allowance = plan.total if cap is None else min(plan.total, max(0, int(cap) - before))
-        self.pending = {"train": 0, "eval": 0}
-
-    def fits(self, step:int) -> bool:
-        "Whether step `step` (1-based) and its evaluation fit in the allowance."
-        cost = self.plan.step + (self.plan.eval if step in self.plan.eval_steps else 0)
-        return self.spent + cost <= self.allowance
-
-    def add(self, kind:str, flops:int): self.spent += flops; self.pending[kind] += flops
-    @property
-    def total(self) -> int: return self.before + self.spent
-
-    def flush(self):
-        "Charge pending FLOPs to the ledger (rank 0 only)."
-        if self.run.rank == 0 and self.run.ledger is not None:
-            for kind, f in self.pending.items():
-                if f: self.run.ledger.charge(self.run.cfg.experiment, float(f), kind=kind)
-        self.pending = {"train": 0, "eval": 0}
-
-def _ask_ledger(run:_Run, flops:int):
-    "Rank 0 asks the ledger; every rank raises BudgetExceeded if it refuses."
-    msg = [None]
-    if run.rank == 0 and run.ledger is not None:
-        try: run.ledger.plan(run.cfg.experiment, float(flops))
-        except BudgetExceeded as e: msg = [str(e)]
-    if run.world > 1: dist.broadcast_object_list(msg, src=0)
-    if msg[0] is not None: raise BudgetExceeded(msg[0])
-
-# %% ../nbs/06_trainer.ipynb #1dd1fde3
+# %% ../nbs/06_trainer.ipynb #42377f8b
 def train(model:nn.Module, # a transformers causal LM (e.g. from `load_model`); its device is used
           tokenizer, # its tokenizer (pad id, alphabet)
           train_series:list, # LLMTime texts or token-id lists
@@ -491,72 +591,53 @@ def train(model:nn.Module, # a transformers causal LM (e.g. from `load_model`); 
           progress:bool=True, # show a progress bar (rank 0)
          ) -> TrainResult:
     "Train `model` on LLMTime windows within a FLOPs allowance, checkpointing atomically; resumable and DDP-ready."
-    run = _Run(model, tokenizer, train_series, val_series, cfg, ledger, resume, progress)
-    state = json.loads((run.ckpt/"state.json").read_text()) if run.ckpt is not None else None
-    start = state["step"] if state else 0
-    plan = plan_flops(model.config, cfg, None if run.rows is None else len(run.rows), len(run.val) if run.val else 0, start)
-    flops = _Flops(run, plan, state["flops"] if state else 0)
-    _ask_ledger(run, flops.allowance)  # refuses before any compute
-    if state is None: seed_everything(cfg.seed + run.rank)
-    params = _prepare_model(model, cfg, upcast=run.amp, verbose=progress and run.rank == 0)
-    optimizer = torch.optim.AdamW(params.values(), lr=cfg.lr, weight_decay=cfg.weight_decay)
-    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: lr_factor(s, cfg))
-    if state is not None: state = _restore(run, optimizer, scheduler)
-    history = list(state["history"]) if state else []
-    loss_fn = CausalLMLoss(model, run.rows)
-    if run.world > 1:
-        ids = [run.device.index] if run.device.type == "cuda" else None
-        loss_fn = nn.parallel.DistributedDataParallel(loss_fn, device_ids=ids, broadcast_buffers=False)
-    return _loop(run, start, history, flops, loss_fn, optimizer, scheduler, params)
-
-# %% ../nbs/06_trainer.ipynb #69f908a9
-def _loop(run:_Run, start:int, history:list, flops:_Flops, loss_fn, optimizer, scheduler, params) -> TrainResult:
-    "The step loop of `train`: steps, evaluations, logs, checkpoints, FLOPs charges."
-    cfg, model = run.cfg, run.model
-    raw_loss = loss_fn.module if isinstance(loss_fn, nn.parallel.DistributedDataParallel) else loss_fn
-    tokens_per_step = cfg.batch_size * cfg.grad_accum * cfg.context_length
-    last_val = next((h["val_loss"] for h in reversed(history) if h["val_loss"] is not None), None)
-    bar = tqdm(total=cfg.steps, initial=start, disable=not run.progress or run.rank != 0, desc=cfg.experiment, mininterval=1.0)
-    t_start, acc = time.perf_counter(), dict(loss=0.0, n=0, time=0.0)
-    step, stopped = start, ""
-
-    def summary(): return dict(config=asdict(cfg), steps_done=step, flops=flops.total, stopped=stopped, world_size=run.world)
-    def log_row(val, lr):
-        history.append(dict(step=step, train_loss=acc["loss"] / acc["n"], val_loss=val, lr=lr, flops=flops.total,
-                            tokens_per_s=acc["n"] * tokens_per_step / max(acc["time"], 1e-9), elapsed_s=time.perf_counter() - t_start))
-        acc.update(loss=0.0, n=0, time=0.0)
-        flops.flush()
-        bar.set_postfix(loss=f"{history[-1]['train_loss']:.4f}", lr=f"{lr:.2e}", tok_s=f"{history[-1]['tokens_per_s']:.0f}",
-                        flops=f"{flops.total:.3e}")
-        if run.rank == 0: write_logs(run.out, history, summary())
-    def checkpoint():
-        flops.flush()
-        st = dict(summary(), step=step, samples_seen=step * cfg.batch_size * cfg.grad_accum, history=history,
-                  rows=run.rows, data_hash=_data_hash(run.data), lora=bool(cfg.lora_rank))
-        return _save_checkpoint(run, st, optimizer, scheduler, params)
-
-    model.train()
-    try:
-        while step < cfg.steps:
-            if not flops.fits(step + 1):
-                stopped = f"FLOPs allowance reached: {flops.total:.4e} spent, the next step would exceed {flops.before + flops.allowance:.4e}"
-                break
-            t0, lr = time.perf_counter(), optimizer.param_groups[0]["lr"]
-            flops.add("train", flops.plan.step)  # spent once started, even if the step then fails
-            loss = _train_step(run, step, loss_fn, optimizer, scheduler, params)
-            acc["time"] += time.perf_counter() - t0; acc["loss"] += loss; acc["n"] += 1
-            step += 1; bar.update(1)
-            val = None
-            if step in flops.plan.eval_steps:
-                val = last_val = _evaluate(run, raw_loss); flops.add("eval", flops.plan.eval)
-            if step % cfg.log_interval == 0 or val is not None or step == cfg.steps: log_row(val, lr)
-            if step % cfg.checkpoint_interval == 0 or step == cfg.steps: checkpoint()
-        if stopped:
-            if acc["n"]: log_row(None, lr)
-            if step > start and step % cfg.checkpoint_interval: checkpoint()
-            if run.rank == 0: write_logs(run.out, history, summary())
-            warnings.warn(f"{cfg.experiment}: stopped after {step} of {cfg.steps} steps ({stopped})")
+    # Plan: this process, the data, the FLOPs of the rest of the run; the ledger refuses before any compute
+    proc, out = _Proc.start(model, cfg), Path(cfg.out_dir)
+    ckpt, state = _resume_state(out, resume)
+    data, val, rows = _run_windows(tokenizer, train_series, val_series, cfg)
+    start, history = state["step"], list(state["history"])
+    plan = plan_flops(model.config, cfg, None if rows is None else len(rows), len(val) if val else 0, start)
+    flops = _FlopsMeter(plan, cfg, state["flops"], ledger, proc.rank)
+    _ask_ledger(ledger, cfg.experiment, flops.allowance, proc)
+    # The model and optimizer: seeded when new, restored (weights, AdamW, schedule, random state) when resumed
+    if ckpt is None: seed_everything(cfg.seed + proc.rank)
+    params = _prepare_model(model, cfg, upcast=proc.amp, verbose=progress and proc.rank == 0)
+    optimizer, scheduler = _adamw(params, cfg)
+    if ckpt is not None: _restore(ckpt, model, optimizer, scheduler, cfg, data, proc)
+    loss_fn = proc.ddp(CausalLMLoss(model, rows))  # with several processes, DDP averages the gradients
+    step, saved, stopped, done, t_start = start, start, "", [], time.perf_counter()  # done: steps not yet logged
+    bar = tqdm(total=cfg.steps, initial=start, desc=cfg.experiment, mininterval=1, disable=not progress or proc.rank)
+    try:  # the loop: one optimizer step, then a log row, evaluation and checkpoint when due
+        while step < cfg.steps and not stopped:
+            # stop before, not in the middle of, a step (and its evaluation) that would exceed the allowance
+            val_loss, stopped = None, flops.refuse(plan.step + (plan.eval if step + 1 in plan.eval_steps else 0))
+            if not stopped:
+                t0, lr = time.perf_counter(), optimizer.param_groups[0]["lr"]  # the schedule's rate for this step
+                flops.add("train", plan.step)  # spent once started, even if the step then fails
+                loss = _forward_backward(loss_fn, data, step, cfg, proc)
+                _clip_grads(params, cfg, loss, step, optimizer, ckpt)  # raises on NaN/inf, before the update
+                optimizer.step()
+                scheduler.step()
+                optimizer.zero_grad(set_to_none=True)
+                done.append((loss, time.perf_counter() - t0))
+                step += 1
+                bar.update(1)
+                if step in plan.eval_steps:
+                    val_loss = _evaluate(loss_fn, val, cfg.batch_size, proc)
+                    flops.add("eval", plan.eval)
+            summary = _summary(cfg, step, flops.total, stopped, proc.world)
+            if done and (stopped or val_loss is not None or step % cfg.log_interval == 0 or step == cfg.steps):
+                history.append(_log_row(step, done, lr, val_loss, flops.total, cfg, t_start))
+                done = []
+                flops.charge()
+                bar.set_postfix(loss=f"{history[-1]['train_loss']:.4f}", lr=f"{lr:.2e}", flops=f"{flops.total:.3e}")
+                if proc.rank == 0: write_logs(out, history, summary)
+            if step != saved and (stopped or step % cfg.checkpoint_interval == 0 or step == cfg.steps):
+                st = _checkpoint_state(summary, cfg, history, rows, data)
+                ckpt, saved = _save_checkpoint(out, st, model, params, optimizer, scheduler, flops, proc), step
+        if stopped and proc.rank == 0: write_logs(out, history, summary)  # the summary says why it stopped
+        if stopped: warnings.warn(f"{cfg.experiment}: stopped after {step} of {cfg.steps} steps ({stopped})")
     finally:
         bar.close()
-        flops.flush()
-    return TrainResult(history, float(flops.total), run.ckpt, step, last_val, stopped)
+        flops.charge()
+    return TrainResult(history, float(flops.total), ckpt, step, _last_val(history), stopped)
