@@ -39,7 +39,9 @@ def _rank_slice(idx:np.ndarray, rank:int, world:int) -> np.ndarray:
     return np.array_split(idx, world)[rank]
 
 # %% ../nbs/06_checkpoint.ipynb #4ec89f9e
-def use_autocast(cfg:TrainConfig, device:torch.device) -> bool:
+def use_autocast(cfg, # the run's `TrainConfig` (its `autocast` flag)
+                 device:torch.device, # where the run computes
+                ) -> bool:
     "Whether bf16 autocast applies on `device`."
     if not cfg.autocast: return False
     return device.type == "cpu" or (device.type == "cuda" and torch.cuda.is_bf16_supported())
