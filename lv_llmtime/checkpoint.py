@@ -4,7 +4,7 @@
 
 # %% ../nbs/06_checkpoint.ipynb #4b2c0c75
 from __future__ import annotations
-import json, os, random, shutil
+import json, os, random, shutil, time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -160,15 +160,15 @@ def load_checkpoint(model:nn.Module, # the model the run started from (same arch
 def _resume_state(out_dir:Path, resume:bool) -> tuple[Path|None, dict]:
     "The checkpoint to resume from and its state (None and a fresh state for a new run); never overwrites by accident."
     ckpt = find_checkpoint(out_dir)
-    if ckpt is None: return None, dict(step=0, flops=0, history=[])
+    if ckpt is None: return None, dict(step=0, flops=0, history=[], pending=[])
     if not resume:
         raise FileExistsError(f"{out_dir} already holds a checkpoint: pass resume=True to continue it, "
                               "or use another out_dir")
-    return ckpt, json.loads((ckpt/"state.json").read_text())
+    return ckpt, dict(pending=[]) | json.loads((ckpt/"state.json").read_text())  # older checkpoints lack pending
 
 # %% ../nbs/06_checkpoint.ipynb #51c3bf94
 _RESUME_FREE = {"out_dir", "log_interval", "checkpoint_interval", "eval_interval", "eval_batches", "flops_allowance",
-                "experiment"}
+                "experiment", "checkpoint_seconds"}
 
 def _check_resumable(saved:dict, cfg:TrainConfig, ckpt:Path):
     "Raise if `cfg` would not continue the run saved in `ckpt`."
@@ -199,11 +199,13 @@ def _restore(ckpt:Path, model, optimizer, scheduler, cfg:TrainConfig, data:Windo
     set_rng_state(saved["rng"][proc.rank], proc.device)
 
 # %% ../nbs/06_checkpoint.ipynb #2c99564a
-def _checkpoint_state(summary:dict, cfg:TrainConfig, history:list, rows:list|None, data:Windows) -> dict:
+def _checkpoint_state(summary:dict, cfg:TrainConfig, history:list,
+                      pending:list, # (loss, seconds) of the steps since the last log row: a resumed run logs them
+                      rows:list|None, data:Windows) -> dict:
     "A checkpoint's `state.json`: the summary, the history, and what a resumed run must match."
     step = summary["steps_done"]
-    return dict(summary, step=step, samples_seen=step * cfg.batch_size * cfg.grad_accum, history=history, rows=rows,
-                data_hash=_data_hash(data), lora=bool(cfg.lora_rank))
+    return dict(summary, step=step, samples_seen=step * cfg.batch_size * cfg.grad_accum, history=history,
+                pending=pending, rows=rows, data_hash=_data_hash(data), lora=bool(cfg.lora_rank))
 
 def _gather_rng(proc:_Proc) -> list[dict]:
     "Every rank's random state, in rank order."
@@ -214,7 +216,7 @@ def _gather_rng(proc:_Proc) -> list[dict]:
     return out
 
 def _save_checkpoint(out:Path, state:dict, model, params:dict, optimizer, scheduler, flops:_FlopsMeter,
-                     proc:_Proc) -> Path: # the checkpoint folder
+                     proc:_Proc) -> tuple[Path, tuple[int, float]]: # the folder; its step and `perf_counter` time
     "Write the run's checkpoint atomically (rank 0 writes, all ranks contribute their random state)."
     flops.charge()  # the checkpoint's ledger holds every FLOP spent so far
     ledger, rngs = flops.ledger, _gather_rng(proc)
@@ -228,4 +230,18 @@ def _save_checkpoint(out:Path, state:dict, model, params:dict, optimizer, schedu
         (folder/"state.json").write_text(json.dumps(state, indent=1))
     if proc.rank == 0: swap_in_checkpoint(out, write)
     if proc.world > 1: dist.barrier()
-    return out/CKPT
+    return out/CKPT, (state["step"], time.perf_counter())
+
+# %% ../nbs/06_checkpoint.ipynb #b74360bb
+def _checkpoint_due(step:int, # optimizer steps done
+                    saved:tuple[int, float], # step and `time.perf_counter()` of the last checkpoint (or of the start)
+                    cfg:TrainConfig, # checkpoint_interval, checkpoint_seconds, steps
+                    stopped:str, # why the run stops ("" if it does not)
+                    proc:_Proc, # this process (the ranks agree on the answer)
+                   ) -> bool:
+    "Whether to checkpoint after `step`: on a stop, at the end, every `checkpoint_interval` steps or seconds."
+    if step == saved[0]: return False
+    if stopped or step % cfg.checkpoint_interval == 0 or step == cfg.steps: return True
+    if not cfg.checkpoint_seconds: return False
+    late = time.perf_counter() - saved[1] >= cfg.checkpoint_seconds
+    return proc.all_sum(float(late))[0] > 0 if proc.world > 1 else late

@@ -12,13 +12,12 @@ import torch
 import torch.distributed as dist
 import torch.nn as nn
 import torch.nn.functional as F
-from tqdm import tqdm
-from .core import atomic_write
+from .core import atomic_write, progress_bar
 from .preprocessor import alphabet_ids, make_windows, tokenize_texts
 from .flops import BudgetExceeded, FlopsLedger, count_flops
 from .lora import apply_lora, lora_layers
-from .checkpoint import (_Proc, _checkpoint_state, _rank_slice, _restore, _resume_state, _save_checkpoint,
-                                   seed_everything, trainable_parameters)
+from .checkpoint import (_Proc, _checkpoint_due, _checkpoint_state, _rank_slice, _restore, _resume_state,
+                                   _save_checkpoint, seed_everything, trainable_parameters)
 
 # %% auto #0
 __all__ = ['SCHEDULES', 'LOG_FIELDS', 'TrainConfig', 'lr_factor', 'window_order', 'Windows', 'as_token_ids', 'make_train_windows',
@@ -46,6 +45,7 @@ class TrainConfig:
     eval_interval:int=100 # steps between validation losses (0: only at the end)
     eval_batches:int=8 # validation micro-batches per evaluation
     checkpoint_interval:int=100 # steps between checkpoints (and one at the end)
+    checkpoint_seconds:float=60 # also checkpoint when this much wall time passed since the last (0: by steps only)
     seed:int=0 # seeds LoRA init, data order and dropout
     out_dir:str="runs/train" # checkpoint and logs
     experiment:str="train" # name in the FLOPs ledger
@@ -63,7 +63,8 @@ class TrainConfig:
 SCHEDULES = ("cosine", "linear", "constant")
 _AT_LEAST_1 = ("steps", "batch_size", "context_length", "stride", "grad_accum", "eval_batches", "checkpoint_interval",
                "log_interval")
-_AT_LEAST_0 = ("lora_rank", "warmup_steps", "weight_decay", "grad_clip", "eval_interval", "lora_dropout")
+_AT_LEAST_0 = ("lora_rank", "warmup_steps", "weight_decay", "grad_clip", "eval_interval", "lora_dropout",
+               "checkpoint_seconds")
 
 def _validate(cfg:TrainConfig):
     "Raise ValueError naming the first field of `cfg` outside its range."
@@ -403,8 +404,9 @@ def train(model:nn.Module, # a transformers causal LM (e.g. from `load_model`); 
     optimizer, scheduler = _adamw(params, cfg)
     if ckpt is not None: _restore(ckpt, model, optimizer, scheduler, cfg, data, proc)
     loss_fn = proc.ddp(CausalLMLoss(model, rows))  # with several processes, DDP averages the gradients
-    step, saved, stopped, done, t_start = start, start, "", [], time.perf_counter()  # done: steps not yet logged
-    bar = tqdm(total=cfg.steps, initial=start, desc=cfg.experiment, mininterval=1, disable=not progress or proc.rank)
+    t_start = time.perf_counter()
+    step, saved, stopped, done = start, (start, t_start), "", state["pending"]  # done: steps not yet logged
+    bar = progress_bar(total=cfg.steps, initial=start, desc=cfg.experiment, disable=not progress or proc.rank)
     try:  # the loop: one optimizer step, then a log row, evaluation and checkpoint when due
         while step < cfg.steps and not stopped:
             # stop before, not in the middle of, a step (and its evaluation) that would exceed the allowance
@@ -425,14 +427,13 @@ def train(model:nn.Module, # a transformers causal LM (e.g. from `load_model`); 
                     flops.add("eval", plan.eval)
             summary = _summary(cfg, step, flops.total, stopped, proc.world)
             if done and (stopped or val_loss is not None or step % cfg.log_interval == 0 or step == cfg.steps):
-                history.append(_log_row(step, done, lr, val_loss, flops.total, cfg, t_start))
-                done = []
+                history, done = [*history, _log_row(step, done, lr, val_loss, flops.total, cfg, t_start)], []
                 flops.charge()
                 bar.set_postfix(loss=f"{history[-1]['train_loss']:.4f}", lr=f"{lr:.2e}", flops=f"{flops.total:.3e}")
                 if proc.rank == 0: write_logs(out, history, summary)
-            if step != saved and (stopped or step % cfg.checkpoint_interval == 0 or step == cfg.steps):
-                st = _checkpoint_state(summary, cfg, history, rows, data)
-                ckpt, saved = _save_checkpoint(out, st, model, params, optimizer, scheduler, flops, proc), step
+            if _checkpoint_due(step, saved, cfg, stopped, proc):  # saved: the last checkpoint's step and time
+                st = _checkpoint_state(summary, cfg, history, done, rows, data)
+                ckpt, saved = _save_checkpoint(out, st, model, params, optimizer, scheduler, flops, proc)
         if stopped and proc.rank == 0: write_logs(out, history, summary)  # the summary says why it stopped
         if stopped: warnings.warn(f"{cfg.experiment}: stopped after {step} of {cfg.steps} steps ({stopped})")
     finally:
