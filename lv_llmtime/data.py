@@ -12,7 +12,7 @@ from .core import atomic_write
 
 # %% auto #0
 __all__ = ['LVParams', 'integrate_lv', 'sample_lv_params', 'simulate_lv', 'summarize_lv', 'save_lv', 'load_lv', 'split_systems',
-           'shipped_data_path']
+           'shipped_data_path', 'load_series']
 
 # %% ../nbs/01_data.ipynb #1d8eca21
 @dataclass
@@ -192,3 +192,76 @@ def shipped_data_path() -> Path:
         raise FileNotFoundError(f"{path}: shipped data set not found; "
                                 "regenerate it with `save_lv(path, *simulate_lv())`")
     return path
+
+# %% ../nbs/01_data.ipynb #3431bf71
+_SERIES_COLUMNS = ("time", "prey", "predator")
+
+def _value_problem(v:float) -> str|None:
+    "What is wrong with a population value, or None."
+    if not np.isfinite(v): return f"{v} is not a finite number"
+    if v < 0: return f"{v:g} is negative"
+    return None
+
+def _csv_number(path:Path, row:int, column:str, text:str) -> float:
+    "The value of one CSV cell; ValueError naming the file, row and column."
+    try: v = float(text)
+    except ValueError:
+        raise ValueError(f"{path}: row {row}, column {column}: {text.strip()!r} is not a number") from None
+    problem = _value_problem(v) if column != "time" else (None if np.isfinite(v) else f"{v} is not a finite number")
+    if problem: raise ValueError(f"{path}: row {row}, column {column}: {problem}")
+    return v
+
+# %% ../nbs/01_data.ipynb #b4c39c76
+def _read_series_csv(path:Path) -> tuple[list, list]:
+    "Series (sorted by time) and ids of a CSV with columns time, prey, predator and an optional series/id column."
+    import csv
+    with open(path, newline="") as f: rows = list(csv.reader(f))
+    header = [h.strip().lower() for h in rows[0]] if rows else []
+    missing = [c for c in _SERIES_COLUMNS if c not in header]
+    if missing: raise ValueError(f"{path}: missing column {', '.join(missing)} (found: {', '.join(header) or 'none'})")
+    cols = {c: header.index(c) for c in _SERIES_COLUMNS}
+    id_col = next((header.index(c) for c in ("series", "id") if c in header), None)
+    by_id = {}
+    for n, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row): continue
+        if len(row) != len(header): raise ValueError(f"{path}: row {n} has {len(row)} fields, expected {len(header)}")
+        sid = row[id_col].strip() if id_col is not None else "0"
+        by_id.setdefault(sid, []).append([_csv_number(path, n, c, row[i]) for c, i in cols.items()])
+    series = []
+    for sid, values in by_id.items():
+        a = np.array(values)[np.argsort([v[0] for v in values], kind="stable")]
+        if (np.diff(a[:, 0]) == 0).any(): raise ValueError(f"{path}: series {sid!r} has repeated time values")
+        series.append(a[:, 1:])
+    return series, list(by_id)
+
+# %% ../nbs/01_data.ipynb #7bb6cea3
+def _read_series_npy(path:Path) -> tuple[list, list]:
+    "Series and ids of a `.npy` array of shape (T, 2) or (N, T, 2)."
+    try: a = np.load(path, allow_pickle=False)
+    except ValueError as e: raise ValueError(f"{path}: not a numeric .npy array ({' '.join(str(e).split())})") from None
+    if a.ndim not in (2, 3) or a.shape[-1] != 2 or not np.issubdtype(a.dtype, np.number):
+        raise ValueError(f"{path}: array must have shape (T, 2) or (N, T, 2) of numbers, got {a.shape} {a.dtype}")
+    a = (a[None] if a.ndim == 2 else a).astype(np.float64)
+    bad = np.argwhere(~np.isfinite(a) | (a < 0))
+    if len(bad):
+        i, t, k = bad[0]
+        raise ValueError(f"{path}: series {i}, step {t}, {_SERIES_COLUMNS[k + 1]}: {_value_problem(a[i, t, k])}")
+    return list(a), [str(i) for i in range(len(a))]
+
+# %% ../nbs/01_data.ipynb #0ac56648
+def load_series(path:str|Path, # .h5 (coursework layout), .csv (time, prey, predator[, series|id]) or .npy
+               ) -> tuple[list[np.ndarray], list[str]]: # float64 (T_i, 2) series and their ids
+    "Load a user's series to forecast: (prey, predator) per time step, one array per series."
+    path = Path(path)
+    if not path.exists(): raise FileNotFoundError(f"{path}: no such file")
+    ext = path.suffix.lower()
+    if ext in (".h5", ".hdf5"):
+        traj, _ = load_lv(path)
+        series, ids = list(traj.astype(np.float64)), [str(i) for i in range(len(traj))]
+    elif ext == ".csv": series, ids = _read_series_csv(path)
+    elif ext == ".npy": series, ids = _read_series_npy(path)
+    else: raise ValueError(f"{path}: unknown extension {ext or '(none)'!r}; use .csv, .npy or .h5")
+    if not series: raise ValueError(f"{path}: no series found")
+    for s, sid in zip(series, ids):
+        if len(s) < 2: raise ValueError(f"{path}: series {sid!r} has {len(s)} time step(s); need at least 2")
+    return series, ids
