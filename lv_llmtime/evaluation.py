@@ -13,9 +13,10 @@ from .core import markdown_table
 from .forecast import check_histories, forecast, ForecastResult, fit_histories
 
 # %% auto #0
-__all__ = ['ORIGINS_PER_SYSTEM', 'default_origins', 'EvalWindows', 'eval_windows', 'forecast_metrics', 'evaluate',
-           'persistence_forecast', 'linear_forecast', 'LVFit', 'fit_lv', 'lv_fit_forecast', 'baseline_forecasts',
-           'evaluate_baselines', 'results_table', 'plot_error_by_horizon', 'plot_forecasts']
+__all__ = ['ORIGINS_PER_SYSTEM', 'default_origins', 'EvalWindows', 'eval_windows', 'r2_score', 'crps_samples',
+           'interval_coverage', 'bootstrap_mae_ci', 'forecast_metrics', 'evaluate', 'persistence_forecast',
+           'linear_forecast', 'LVFit', 'fit_lv', 'lv_fit_forecast', 'baseline_forecasts', 'evaluate_baselines',
+           'results_table', 'plot_error_by_horizon', 'plot_forecasts']
 
 # %% ../nbs/09_evaluation.ipynb #63a106e4
 ORIGINS_PER_SYSTEM = 4 # forecast origins per system in `default_origins`
@@ -75,18 +76,68 @@ def eval_windows(trajectories:np.ndarray, # (N, T, n_vars) original units
     truth = np.stack([trajectories[s, o:o + horizon] for s, o in zip(system, origin)])
     return EvalWindows(histories, truth, system, origin)
 
+# %% ../nbs/09_evaluation.ipynb #df40b435
+def r2_score(pred:np.ndarray, # (W, horizon, n_vars) forecasts
+             truth:np.ndarray, # (W, horizon, n_vars) true values
+            ) -> np.ndarray: # (n_vars,) R² per variable (NaN where the truth is constant)
+    "1 - SS_res/SS_tot per variable over all windows and steps, SS_tot around that variable's mean true value."
+    res = ((pred - truth) ** 2).sum((0, 1))
+    tot = ((truth - truth.mean((0, 1))) ** 2).sum((0, 1))
+    with np.errstate(divide="ignore", invalid="ignore"): return np.where(tot > 0, 1 - res / tot, np.nan)
+
+# %% ../nbs/09_evaluation.ipynb #eac0c2b2
+def crps_samples(samples:np.ndarray, # (W, S, horizon, n_vars) sample paths, NaN where invalid
+                 truth:np.ndarray, # (W, horizon, n_vars) true values
+                ) -> float: # mean CRPS (original units)
+    "Mean sample CRPS E|X-y| - E|X-X'|/2 over windows, steps and variables (NaN samples left out)."
+    spread = np.nanmean(np.abs(samples[:, :, None] - samples[:, None]), axis=(1, 2))
+    return float((np.nanmean(np.abs(samples - truth[:, None]), axis=1) - 0.5 * spread).mean())
+
+# %% ../nbs/09_evaluation.ipynb #5477dcc8
+def interval_coverage(samples:np.ndarray, # (W, S, horizon, n_vars) sample paths, NaN where invalid
+                      truth:np.ndarray, # (W, horizon, n_vars) true values
+                      level:float, # 0.5: the interval between the samples' 25% and 75% quantiles
+                     ) -> float: # share of true values inside
+    "Share of true values inside the central `level` interval of the samples (empirical quantiles)."
+    lo, hi = np.nanquantile(samples, [(1 - level) / 2, (1 + level) / 2], axis=1)
+    return float(((truth >= lo) & (truth <= hi)).mean())
+
+# %% ../nbs/09_evaluation.ipynb #afcceae4
+def bootstrap_mae_ci(abs_err:np.ndarray, # (W, ...) absolute errors of each window
+                     system:np.ndarray, # (W,) system of each window: the resampling unit
+                     n_boot:int=1000, # resamples
+                     level:float=0.95, # interval's coverage
+                     seed:int=0, # random seed (fixed: the interval is reproducible)
+                    ) -> tuple[float, float]: # percentile interval of the MAE
+    "Percentile bootstrap interval of the MAE, drawing systems with replacement (their windows together)."
+    _, group = np.unique(np.asarray(system), return_inverse=True)
+    per_window = np.asarray(abs_err, np.float64).reshape(len(group), -1)
+    sums, counts = np.bincount(group, per_window.sum(1)), np.bincount(group) * per_window.shape[1]
+    draw = np.random.default_rng(seed).integers(0, len(sums), (n_boot, len(sums)))
+    lo, hi = np.quantile(sums[draw].sum(1) / counts[draw].sum(1), [(1 - level) / 2, (1 + level) / 2])
+    return float(lo), float(hi)
+
 # %% ../nbs/09_evaluation.ipynb #8a1860fa
 def forecast_metrics(pred:np.ndarray, # (W, horizon, n_vars) forecasts
                      truth:np.ndarray, # (W, horizon, n_vars) true values
-                    ) -> dict: # mse, mae, by step, by variable, n_windows
-    "MSE and MAE over all windows, per horizon step and per variable (original units)."
+                     system=None, # (W,) each window's system: adds `mae_ci` (systems resampled)
+                     samples:np.ndarray|None=None, # (W, S, horizon, n_vars), NaN if invalid: S > 1 adds CRPS, coverage
+                    ) -> dict: # mse, mae, rmse, by step, by variable, r2_by_var, n_windows (+ mae_ci, crps, coverage)
+    "MSE, MAE, RMSE, R² overall, per horizon step and per variable (original units); MAE interval; sample scores."
     pred, truth = np.asarray(pred, np.float64), np.asarray(truth, np.float64)
     if pred.shape != truth.shape or pred.ndim != 3:
         raise ValueError(f"pred {pred.shape} and truth {truth.shape} must both be (W, horizon, n_vars)")
     sq, ab = (pred - truth) ** 2, np.abs(pred - truth)
-    return dict(mse=float(sq.mean()), mae=float(ab.mean()),
-                mse_by_step=sq.mean((0, 2)).tolist(), mae_by_step=ab.mean((0, 2)).tolist(),
-                mse_by_var=sq.mean((0, 1)).tolist(), mae_by_var=ab.mean((0, 1)).tolist(), n_windows=len(pred))
+    out = dict(mse=float(sq.mean()), mae=float(ab.mean()),
+               mse_by_step=sq.mean((0, 2)).tolist(), mae_by_step=ab.mean((0, 2)).tolist(),
+               mse_by_var=sq.mean((0, 1)).tolist(), mae_by_var=ab.mean((0, 1)).tolist(), n_windows=len(pred),
+               rmse=float(np.sqrt(sq.mean())), rmse_by_var=np.sqrt(sq.mean((0, 1))).tolist(),
+               r2_by_var=r2_score(pred, truth).tolist())
+    if system is not None: out["mae_ci"] = list(bootstrap_mae_ci(ab, system))
+    if samples is not None and samples.shape[1] > 1:
+        out |= dict(crps=crps_samples(samples, truth), coverage_50=interval_coverage(samples, truth, 0.5),
+                    coverage_90=interval_coverage(samples, truth, 0.9))
+    return out
 
 # %% ../nbs/09_evaluation.ipynb #d0ef02d0
 def evaluate(model, # causal LM
@@ -103,14 +154,17 @@ def evaluate(model, # causal LM
              *, fmt:LLMTimeFormat|None=None, # text layout
              return_details:bool=False, # also return the windows and the ForecastResult
              **forecast_kw, # num_samples, temperature, batch_size, constrained, max_int_digits, seed
-            ) -> dict: # mse, mae, by step and by var, n_windows, invalid_rate, flops
+            ) -> dict: # `forecast_metrics` (with mae_ci; crps, coverage if sampled), invalid_rate, flops
     "Score a model's forecasts on every (system, origin) window, the seed's way."
     fmt = _resolve_format(fmt, decimals)
     w = eval_windows(trajectories, systems, context_length, horizon, origins, alpha, fmt=fmt, tokenizer=tokenizer)
     r = forecast(model, tokenizer, w.histories, horizon, alpha, context_length=context_length, ledger=ledger,
                  experiment=experiment, return_details=True, fmt=fmt, n_vars=w.truth.shape[-1], ledger_kind="eval",
                  **forecast_kw)
-    metrics = forecast_metrics(r.point, w.truth) | dict(invalid_rate=r.invalid_rate, flops=r.flops)
+    samples = np.where(r.valid[:, :, None, None], r.samples, np.nan)
+    none = ~r.valid.any(1)
+    samples[none, 0] = r.point[none]  # no valid sample: the fallback point forecast as a point mass
+    metrics = forecast_metrics(r.point, w.truth, w.system, samples) | dict(invalid_rate=r.invalid_rate, flops=r.flops)
     return (metrics, w, r) if return_details else metrics
 
 # %% ../nbs/09_evaluation.ipynb #a84b4a53
@@ -271,7 +325,7 @@ def evaluate_baselines(trajectories:np.ndarray, # (N, T, 2) original units
     "Score every baseline on exactly the windows `evaluate` uses."
     w = eval_windows(trajectories, systems, context_length, horizon, origins, alpha, decimals, fmt=fmt,
                      tokenizer=tokenizer)
-    return {name: forecast_metrics(pred, w.truth) | dict(invalid_rate=0.0, flops=0.0)
+    return {name: forecast_metrics(pred, w.truth, w.system) | dict(invalid_rate=0.0, flops=0.0)
             for name, pred in baseline_forecasts(w.histories, horizon, dt).items()}
 
 # %% ../nbs/09_evaluation.ipynb #893156e2

@@ -46,6 +46,14 @@ def _headline(run:RunFolder, preset, table:dict, baselines:dict) -> dict|None:
         out[name] = dict(mse=m["mse"], mae=m["mae"], mae_ratio=ratio)
     return out
 
+def _final_quality(run:RunFolder, ctx) -> dict:
+    "The final model's RMSE, R² per species, MAE interval and (if sampled) CRPS and coverage at context `ctx`."
+    m = run.metrics("final_eval")["by_context"].get(str(ctx), {})
+    r2 = m.get("r2_by_var") or [None, None]
+    out = dict(final_rmse=m.get("rmse"), final_mae_ci=m.get("mae_ci"), final_r2_prey=r2[0], final_r2_predator=r2[1])
+    out |= {f"final_{k}": m.get(k) for k in ("crps", "coverage_50", "coverage_90")}
+    return {k: v for k, v in out.items() if v is not None}  # older runs lack these: added only when present
+
 def _train_summary(m:dict) -> dict:
     "The report's fields of a training stage's metrics."
     keys = ("lr", "lora_rank", "context_length", "steps", "steps_done", "final_val_loss", "flops", "tokens_per_s",
@@ -66,8 +74,10 @@ def collect_results(run_dir:str|Path) -> dict:
     stages, done = current_stages(run, p), [s for s in current_stages(run, p) if run.done(s.name)]
     table = {str(c): {col: _errors(run, stage, c) for col, stage in EVAL_STAGES.items()} for c in p.eval_contexts}
     baselines, ledger = _baselines(run), FlopsLedger(p.budget, path=run.ledger)
+    headline = _headline(run, p, table, baselines)
+    if headline: headline |= _final_quality(run, headline["context"])
     return dict(preset=_preset_json(p), run_dir=str(run.root), data=_data_summary(p, load_study_data(p)),
-                table=table, baselines=baselines, headline=_headline(run, p, table, baselines),
+                table=table, baselines=baselines, headline=headline,
                 best=dict(grid=best_grid(run, p), context=best_context(run, p)),
                 trains={s.name: _train_summary(run.metrics(s.name)) for s in done if s.kind == "train"},
                 flops=dict(budget=ledger.budget, spent=ledger.spent, remaining=ledger.remaining,
@@ -141,6 +151,22 @@ def _headline_lines(res:dict) -> list[str]:
     return (["", f"## The final model against the baselines (context {h['context']})", ""]
             + _table(["forecaster", "MSE", "MAE", "MAE / final model's MAE"], rows) + ["", _headline_sentence(h)])
 
+def _quality_lines(res:dict) -> list[str]:
+    "The final model's MAE with its bootstrap interval, RMSE, R² per species and, if sampled, CRPS and coverage."
+    h = res["headline"]
+    if not h or "final_rmse" not in h: return []
+    lo, hi = h.get("final_mae_ci", (None, None))
+    head = ["MAE [95% interval]", "RMSE", "R² prey", "R² predator"]
+    row = [f"{_f(h['final_mae'])} [{_f(lo)}, {_f(hi)}]", _f(h["final_rmse"]), _f(h.get("final_r2_prey")),
+           _f(h.get("final_r2_predator"))]
+    note = "Interval: percentile bootstrap over test systems (1000 resamples). R² = 1 - SS_res/SS_tot per species."
+    if "final_crps" in h:
+        head += ["CRPS", "coverage 50%", "coverage 90%"]
+        row += [_f(h["final_crps"]), f"{h['final_coverage_50']:.1%}", f"{h['final_coverage_90']:.1%}"]
+        note += " CRPS = E|X - y| - E|X - X'|/2 over the samples; coverage: true values inside the central interval."
+    title = f"## Forecast quality of the final model (context {h['context']})"
+    return ["", title, ""] + _table(head, [row]) + ["", note]
+
 # %% ../nbs/13_report.ipynb #3d17f169
 def _fixed(p:dict, keys) -> str:
     "A note when the preset fixes final-run settings instead of taking the winners."
@@ -189,8 +215,8 @@ def _flops_lines(res:dict) -> list[str]:
 def results_markdown(res:dict) -> str:
     "The report of a run folder (from `collect_results`) as markdown."
     plots = [f"![{t}](plots/{f})" for t, f in PLOTS.items() if (Path(res["run_dir"])/"plots"/f).exists()]
-    lines = (_intro_lines(res) + _error_lines(res) + _headline_lines(res) + _grid_lines(res) + _train_lines(res)
-             + _flops_lines(res) + ["", "## Plots", ""] + plots)
+    lines = (_intro_lines(res) + _error_lines(res) + _headline_lines(res) + _quality_lines(res)
+             + _grid_lines(res) + _train_lines(res) + _flops_lines(res) + ["", "## Plots", ""] + plots)
     return "\n".join(lines) + "\n"
 
 # %% ../nbs/13_report.ipynb #ba87f22b
