@@ -18,7 +18,7 @@ from .lora import lora_layers
 # %% auto #0
 __all__ = ['check_histories', 'prompt_ids', 'fit_histories', 'int_digits_needed', 'GrammarState', 'LLMTimeGrammar', 'FreeRun',
            'left_pad', 'decode_batch', 'generation_flops', 'ForecastResult', 'default_max_int_digits',
-           'parse_forecasts', 'check_forecast_args', 'forecast']
+           'parse_forecasts', 'check_forecast_args', 'forecast', 'seed_segments', 'seed_forecast']
 
 # %% ../nbs/08_forecast.ipynb #49cf5a38
 def check_histories(histories, n_vars:int|None=None) -> list[np.ndarray]:
@@ -404,3 +404,42 @@ def forecast(model, # causal LM (transformers), in eval mode
                       for s, v, h in zip(samples, valid, histories)])
     result = ForecastResult(point, samples, valid, texts, n_new, float(flops), cap)
     return result if return_details else point
+
+# %% ../nbs/08_forecast.ipynb #1934bef0
+def seed_segments(texts:list[str], # continuations of cut windows: the model's output or the true text after them
+                  alpha:float, # scale of the encoding
+                  horizon:int=5, # segments read: 1 to `horizon`
+                  n_vars:int=2, # values per step
+                  fmt:LLMTimeFormat|None=None, # text layout
+                 ) -> tuple[np.ndarray, np.ndarray]: # values (len, horizon, n_vars), NaN if invalid; validity (len,)
+    "Steps 1..`horizon` of each continuation split at the step separator (segment 0, the cut step's end, dropped)."
+    fmt = fmt or LLMTimeFormat()
+    after_cut = [t.split(fmt.step_sep, 1)[1] if fmt.step_sep in t else "" for t in texts]
+    return parse_forecasts(after_cut, alpha, horizon, n_vars, fmt)
+
+# %% ../nbs/08_forecast.ipynb #2ade71d0
+def seed_forecast(model, # causal LM (transformers), in eval mode
+                  tokenizer, # its tokenizer
+                  prompts:list[list[int]], # token windows cut anywhere
+                  histories:list[np.ndarray], # (T_i, n_vars) the whole steps each prompt shows (fallback, digit cap)
+                  horizon:int=5, # steps read after the cut one
+                  alpha:float=None, # scale the model was trained with (required)
+                  fmt:LLMTimeFormat|None=None, # text layout (default: the coursework's)
+                  batch_size:int=32, # prompts decoded together
+                  max_int_digits:int|None=None, # integer digits per value in the token budget (default: the histories')
+                  ledger=None, # FlopsLedger to plan and charge
+                  experiment:str="forecast", # ledger entry name
+                  ledger_kind:str="generate", # ledger kind of the charge ("eval" from `evaluate`)
+                  autocast:bool=False, # run the model under bf16 autocast on its device
+                 ) -> ForecastResult: # one greedy sample per prompt
+    "Greedy, unconstrained forecasts from prompts cut anywhere: steps 1..`horizon` after the cut one, the seed's way."
+    fmt, histories = fmt or LLMTimeFormat(), check_histories(histories)
+    check_forecast_args(alpha, horizon, 1, batch_size, 1.0, max_int_digits)
+    cap = default_max_int_digits(histories, alpha, fmt) if max_int_digits is None else int(max_int_digits)
+    n_vars = histories[0].shape[1]
+    rule, _ = _decoding_rule(model, tokenizer, LLMTimeGrammar(fmt, horizon + 1, cap, n_vars), constrained=False)
+    texts, n_new, flops = _generate_texts(model, tokenizer, prompts, rule, None, 1, 1.0, batch_size, 0, ledger,
+                                          experiment, ledger_kind, autocast)
+    values, valid = seed_segments([t[0] for t in texts], alpha, horizon, n_vars, fmt)
+    point = np.where(valid[:, None, None], values, np.stack([np.repeat(h[-1:], horizon, 0) for h in histories]))
+    return ForecastResult(point, values[:, None], valid[:, None], texts, n_new, float(flops), cap)

@@ -13,7 +13,8 @@ import torch
 # %% auto #0
 __all__ = ['LLMTIME_ALPHABET', 'QWEN2_SPLIT_PATTERN', 'QWEN25_ADDED_TOKENS', 'QWEN25_N_SPECIAL', 'DIGIT_SPECIALS',
            'LLMTimeFormat', 'fit_alpha', 'encode_batch', 'encode_series', 'decode_series', 'cache_dir',
-           'qwen_tokenizer', 'digit_tokenizer', 'alphabet_ids', 'tokenize_texts', 'make_windows', 'forecast_prompt']
+           'qwen_tokenizer', 'digit_tokenizer', 'alphabet_ids', 'tokenize_texts', 'make_windows', 'seed_windows',
+           'window_steps', 'forecast_prompt']
 
 # %% ../nbs/02_preprocessor.ipynb #7c3e4cfe
 LLMTIME_ALPHABET = "0123456789.,;"
@@ -366,6 +367,36 @@ def make_windows(token_ids:list[list[int]], # tokenised series (one list of ids 
         piece = np.asarray(ids[s:s + context_length], dtype=np.int64)
         input_ids[w, :len(piece)], mask[w, :len(piece)] = piece, 1
     return torch.from_numpy(input_ids), torch.from_numpy(mask)
+
+# %% ../nbs/02_preprocessor.ipynb #7c276abb
+def seed_windows(token_ids:list[list[int]], # tokenised series, one list of ids per system
+                 context_length:int, # tokens per window (S)
+                 stride:int=256, # tokens between window starts, from token 0
+                 extra:int=60, # tokens that must follow each window (0: the seed's training windows)
+                ) -> tuple[np.ndarray, np.ndarray]: # series index and first token of every window, in order
+    "The seed study's windows: whole windows of `context_length` tokens per series every `stride`, `extra` tokens after."
+    if context_length < 1 or stride < 1 or extra < 0:
+        raise ValueError(f"need context_length, stride >= 1 and extra >= 0, got {context_length}, {stride}, {extra}")
+    if len(token_ids) and isinstance(token_ids[0], (int, np.integer)):
+        raise TypeError("seed_windows expects a list of token-id lists")
+    rows = [(i, s) for i, ids in enumerate(token_ids)
+            for s in _window_starts(max(len(ids) - extra, 0), context_length, stride, "drop")]
+    series, start = np.array(rows, dtype=np.int64).reshape(-1, 2).T
+    return series, start
+
+# %% ../nbs/02_preprocessor.ipynb #d9381324
+def window_steps(token_ids:list[list[int]], # tokenised series
+                 series:np.ndarray, # (W,) series of each window
+                 start:np.ndarray, # (W,) first token of each window
+                 context_length:int, # tokens per window
+                 step_id:int, # token id of the step separator
+                ) -> tuple[np.ndarray, np.ndarray]: # first: first whole step in each window; done: steps before its end
+    "Which time steps each token window shows whole: steps `first` to `done - 1`."
+    before = [np.concatenate([[0], np.cumsum(np.asarray(ids) == step_id)]) for ids in token_ids]  # separators before token t
+    done = np.array([before[i][s + context_length] for i, s in zip(series, start)], dtype=np.int64)
+    cut = [s > 0 and token_ids[i][s - 1] != step_id for i, s in zip(series, start)]  # the window starts mid-step
+    first = np.array([before[i][s] for i, s in zip(series, start)], dtype=np.int64) + np.array(cut, dtype=np.int64)
+    return first, done
 
 # %% ../nbs/02_preprocessor.ipynb #23361473
 def forecast_prompt(token_ids:list[int], # tokenised history
