@@ -12,13 +12,16 @@ import numpy as np
 import torch
 import torch.distributed as dist
 import torch.nn as nn
+from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
+from .core import read_json
 from .lora import apply_lora, lora_layers, save_adapter
 if TYPE_CHECKING: from lv_llmtime.trainer import TrainConfig, Windows, _FlopsMeter  # annotations only
 
 # %% auto #0
 __all__ = ['CKPT', 'CKPT_TMP', 'CKPT_OLD', 'init_distributed', 'use_autocast', 'seed_everything', 'rng_state', 'set_rng_state',
-           'find_checkpoint', 'swap_in_checkpoint', 'trainable_parameters', 'load_trainable', 'load_checkpoint']
+           'find_checkpoint', 'swap_in_checkpoint', 'read_state', 'trainable_parameters', 'load_trainable',
+           'load_checkpoint']
 
 # %% ../nbs/06_checkpoint.ipynb #936c6432
 def init_distributed(device:torch.device) -> tuple[int, int]:
@@ -97,13 +100,15 @@ def set_rng_state(state:dict, device:torch.device):
     torch.set_rng_state(state["torch"])
     if "cuda" in state and device.type == "cuda": torch.cuda.set_rng_state(state["cuda"], device)
 
-# %% ../nbs/06_checkpoint.ipynb #e494ba77
+# %% ../nbs/06_checkpoint.ipynb #e144f597
 CKPT, CKPT_TMP, CKPT_OLD = "checkpoint", ".checkpoint.tmp", ".checkpoint.old"
 
 def find_checkpoint(out_dir:str|Path) -> Path|None:
-    "The last complete checkpoint folder of a run, or None."
+    "The last complete checkpoint folder of a run, or None; a damaged `state.json` is a ValueError naming it."
     for name in (CKPT, CKPT_OLD):
-        if (Path(out_dir)/name/"state.json").exists(): return Path(out_dir)/name
+        if (Path(out_dir)/name/"state.json").exists():
+            read_state(Path(out_dir)/name)
+            return Path(out_dir)/name
     return None
 
 def swap_in_checkpoint(out_dir:str|Path, # run folder
@@ -125,14 +130,51 @@ def swap_in_checkpoint(out_dir:str|Path, # run folder
     shutil.rmtree(old, ignore_errors=True)
     return cur
 
+# %% ../nbs/06_checkpoint.ipynb #832e3b87
+def _damaged(path:str|Path, # the damaged file
+             problem:str, # what is wrong with it
+            ) -> ValueError: # to raise
+    "The error for a damaged file of a checkpoint: the file, the problem, and how to recover."
+    path = Path(path)
+    ckpt, old = path.parent, path.parent.parent/CKPT_OLD
+    redo = (f"delete {ckpt.parent} and run `lv-llmtime run` (or `train`) on its run folder again "
+            "to redo that stage from its start")
+    if ckpt.name == CKPT and (old/"state.json").exists():
+        redo = f"delete {ckpt} to resume from the older {old}, or {redo}"
+    return ValueError(f"{path} {problem}; {redo}")
+
+def _why(e:Exception) -> str:
+    "The first sentence of an exception's message (its type when there is none), for a one-line error."
+    return " ".join(str(e).split()).split(". ")[0][:120] or type(e).__name__
+
+# %% ../nbs/06_checkpoint.ipynb #db125fa4
+_STATE_FIELDS = dict(config=dict, step=int, flops=(int, float), history=list, world_size=int, data_hash=str)
+
+def read_state(ckpt:str|Path) -> dict:
+    "A checkpoint's `state.json`, checked: a JSON object with config, step, flops, history, world_size, data_hash."
+    path = Path(ckpt)/"state.json"
+    try: state = read_json(path)
+    except ValueError: raise _damaged(path, "is not valid JSON") from None
+    if not isinstance(state, dict):
+        raise _damaged(path, f"holds a JSON {type(state).__name__}, not a checkpoint's state")
+    bad = [k for k, t in _STATE_FIELDS.items() if not isinstance(state.get(k), t)]
+    if bad: raise _damaged(path, f"lacks or garbles {', '.join(bad)}")
+    return state
+
 # %% ../nbs/06_checkpoint.ipynb #ec737f20
 def trainable_parameters(model:nn.Module) -> dict[str, nn.Parameter]:
     "Parameters with requires_grad, by name (tied weights once)."
     return {n: p for n, p in model.named_parameters() if p.requires_grad}
 
+def _read_weights(path:Path) -> dict[str, torch.Tensor]:
+    "The tensors of a checkpoint's safetensors file; a missing or damaged file is an error naming it."
+    if not path.is_file(): raise FileNotFoundError(str(_damaged(path, "is missing")))
+    try: return load_file(str(path))
+    except SafetensorError as e: raise _damaged(path, f"is truncated or not a safetensors file ({_why(e)})") from None
+
 def load_trainable(model:nn.Module, path:str|Path):
-    "Copy tensors saved by parameter name into `model`, checking names and shapes."
-    params, saved = dict(model.named_parameters()), load_file(str(path))
+    "Copy tensors saved by parameter name into `model`, checking the file, names and shapes."
+    params, saved = dict(model.named_parameters()), _read_weights(Path(path))
     missing = sorted(set(saved) - set(params))
     if missing: raise ValueError(f"{path}: the model has no parameters {missing[:5]}{'...' * (len(missing) > 5)}")
     with torch.no_grad():
@@ -141,6 +183,13 @@ def load_trainable(model:nn.Module, path:str|Path):
                 raise ValueError(f"{path}: {name} has shape {tuple(t.shape)}, the model's {tuple(params[name].shape)}")
             params[name].copy_(t)
 
+def _saved_config(saved:dict, ckpt:Path) -> TrainConfig:
+    "The `TrainConfig` in a checkpoint's state.json; a ValueError naming the file if it is not one."
+    from lv_llmtime.trainer import TrainConfig  # the trainer imports this module
+    try: return TrainConfig(**saved)
+    except (TypeError, ValueError) as e:
+        raise _damaged(ckpt/"state.json", f"holds no valid config ({_why(e)})") from None
+
 def load_checkpoint(model:nn.Module, # the model the run started from (same architecture and base weights)
                     folder:str|Path, # a checkpoint folder or a run folder holding one
                    ) -> nn.Module: # the same model, trained weights restored (LoRA applied if the run used it)
@@ -148,11 +197,11 @@ def load_checkpoint(model:nn.Module, # the model the run started from (same arch
     folder = Path(folder)
     ckpt = folder if (folder/"state.json").exists() else find_checkpoint(folder)
     if ckpt is None: raise FileNotFoundError(f"{folder}: no complete checkpoint here")
-    cfg = json.loads((ckpt/"state.json").read_text())["config"]  # the run's TrainConfig, as a dict
-    if cfg["lora_rank"] and not lora_layers(model):
+    cfg = _saved_config(read_state(ckpt)["config"], ckpt)
+    if cfg.lora_rank and not lora_layers(model):
         with torch.random.fork_rng(devices=[]):
-            apply_lora(model, cfg["lora_rank"], alpha=cfg["lora_alpha"], targets=tuple(cfg["lora_targets"]),
-                       dropout=cfg["lora_dropout"], lm_head_bias=cfg["lm_head_bias"], verbose=False)
+            apply_lora(model, cfg.lora_rank, alpha=cfg.lora_alpha, targets=cfg.lora_targets,
+                       dropout=cfg.lora_dropout, lm_head_bias=cfg.lm_head_bias, verbose=False)
     load_trainable(model, ckpt/"weights.safetensors")
     return model
 
@@ -164,7 +213,7 @@ def _resume_state(out_dir:Path, resume:bool) -> tuple[Path|None, dict]:
     if not resume:
         raise FileExistsError(f"{out_dir} already holds a checkpoint: pass resume=True to continue it, "
                               "or use another out_dir")
-    return ckpt, dict(pending=[]) | json.loads((ckpt/"state.json").read_text())  # older checkpoints lack pending
+    return ckpt, dict(pending=[]) | read_state(ckpt)  # older checkpoints lack pending
 
 # %% ../nbs/06_checkpoint.ipynb #51c3bf94
 _RESUME_FREE = {"out_dir", "log_interval", "checkpoint_interval", "eval_interval", "eval_batches", "flops_allowance",
@@ -172,7 +221,7 @@ _RESUME_FREE = {"out_dir", "log_interval", "checkpoint_interval", "eval_interval
 
 def _check_resumable(saved:dict, cfg:TrainConfig, ckpt:Path):
     "Raise if `cfg` would not continue the run saved in `ckpt`."
-    saved = asdict(type(cfg)(**saved))  # validated and normalised like `cfg`
+    saved = asdict(_saved_config(saved, ckpt))  # validated and normalised like `cfg`
     diff = {k: (saved[k], v) for k, v in asdict(cfg).items() if k not in _RESUME_FREE and saved[k] != v}
     if diff: raise ValueError(f"{ckpt}: cannot resume, the configuration differs from the checkpoint's: "
                               + ", ".join(f"{k} {a!r} -> {b!r}" for k, (a, b) in diff.items()))
@@ -183,20 +232,34 @@ def _data_hash(w:Windows) -> str:
     import hashlib
     return hashlib.sha256(w.input_ids.numpy().tobytes() + w.targets.numpy().tobytes()).hexdigest()[:16]
 
-# %% ../nbs/06_checkpoint.ipynb #60890831
+# %% ../nbs/06_checkpoint.ipynb #ba646ce9
+def _read_trainer_state(path:Path) -> dict:
+    "A checkpoint's optimizer, scheduler and random states; a missing or damaged file is an error naming it."
+    if not path.is_file(): raise FileNotFoundError(str(_damaged(path, "is missing")))
+    try: saved = torch.load(path, map_location="cpu", weights_only=True)  # the optimizer moves its state
+    except Exception as e: raise _damaged(path, f"is truncated or not a torch file ({_why(e)})") from None
+    if not isinstance(saved, dict) or not {"optimizer", "scheduler", "rng"} <= set(saved):
+        raise _damaged(path, "lacks the optimizer, scheduler or random states")
+    return saved
+
+# %% ../nbs/06_checkpoint.ipynb #8e3d07db
 def _restore(ckpt:Path, model, optimizer, scheduler, cfg:TrainConfig, data:Windows, proc:_Proc):
     "Load weights, optimizer, scheduler and this rank's random state from `ckpt`, if it continues this run."
-    state = json.loads((ckpt/"state.json").read_text())
+    state = read_state(ckpt)
     _check_resumable(state["config"], cfg, ckpt)
     if state["world_size"] != proc.world:
         raise ValueError(f"{ckpt}: written by {state['world_size']} processes, resumed with {proc.world}")
     if state["data_hash"] != _data_hash(data):
         raise ValueError(f"{ckpt}: the training windows differ from the checkpoint's")
+    path = ckpt/"trainer_state.pt"
+    saved = _read_trainer_state(path)  # both files are read before anything is changed
     load_trainable(model, ckpt/"weights.safetensors")
-    saved = torch.load(ckpt/"trainer_state.pt", map_location="cpu", weights_only=True)  # the optimizer moves its state
-    optimizer.load_state_dict(saved["optimizer"])
-    scheduler.load_state_dict(saved["scheduler"])
-    set_rng_state(saved["rng"][proc.rank], proc.device)
+    try:
+        optimizer.load_state_dict(saved["optimizer"])
+        scheduler.load_state_dict(saved["scheduler"])
+        set_rng_state(saved["rng"][proc.rank], proc.device)
+    except (KeyError, IndexError, TypeError, ValueError, RuntimeError) as e:
+        raise _damaged(path, f"does not fit this run ({_why(e)})") from None
 
 # %% ../nbs/06_checkpoint.ipynb #2c99564a
 def _checkpoint_state(summary:dict, cfg:TrainConfig, history:list,

@@ -132,12 +132,25 @@ def _check_lv(trajectories, time, path):
     if time.ndim != 1: bad(f"`time` must have shape (T,), got {time.shape}")
     if len(time) != trajectories.shape[1]:
         bad(f"`time` has {len(time)} points but `trajectories` has {trajectories.shape[1]} steps")
+    if trajectories.shape[0] < 1 or len(time) < 2:
+        bad(f"`trajectories` must hold at least one system of at least 2 steps, got shape {trajectories.shape}")
     if not np.isfinite(trajectories).all():
         bad(f"`trajectories` has {(~np.isfinite(trajectories)).sum()} non-finite values")
     if (trajectories < 0).any(): bad(f"`trajectories` has {(trajectories < 0).sum()} negative values")
     if not np.isfinite(time).all() or (np.diff(time) <= 0).any(): bad("`time` is not strictly increasing")
 
 # %% ../nbs/01_data.ipynb #a67c1c5f
+def _read_h5(path:Path) -> tuple[np.ndarray, np.ndarray]:
+    "The raw `trajectories` and `time` arrays of an HDF5 file, checked to be datasets of numbers."
+    with h5py.File(path, "r") as f:
+        for key in ("trajectories", "time"):
+            if key not in f: raise ValueError(f"{path}: missing dataset `{key}` (found: {sorted(f.keys())})")
+            if not isinstance(f[key], h5py.Dataset):
+                kind = type(f[key]).__name__
+                raise ValueError(f"{path}: `{key}` is a {kind}, not a dataset as in the coursework layout")
+            if f[key].dtype.kind not in "biuf": raise ValueError(f"{path}: `{key}` holds {f[key].dtype}, not numbers")
+        return f["trajectories"][()], f["time"][()]
+
 def load_lv(path:str|Path, # an .h5 file in the coursework layout
            ) -> tuple[np.ndarray, np.ndarray]: # float32 (N, T, 2) trajectories and float64 (T,) time
     "Load and validate a Lotka-Volterra data set in the coursework's HDF5 layout."
@@ -145,13 +158,11 @@ def load_lv(path:str|Path, # an .h5 file in the coursework layout
     if not path.exists(): raise FileNotFoundError(f"{path}: no such file")
     if not h5py.is_hdf5(path):
         raise ValueError(f"{path}: not an HDF5 file in the coursework layout (`trajectories`, `time`)")
-    with h5py.File(path, "r") as f:
-        for key in ("trajectories", "time"):
-            if key not in f: raise ValueError(f"{path}: missing dataset `{key}` (found: {sorted(f.keys())})")
-            if not isinstance(f[key], h5py.Dataset):
-                kind = type(f[key]).__name__
-                raise ValueError(f"{path}: `{key}` is a {kind}, not a dataset as in the coursework layout")
-        trajectories, time = f["trajectories"][()], f["time"][()]
+    try: trajectories, time = _read_h5(path)
+    except (OSError, KeyError) as e:
+        why = " ".join((e.args[0] if isinstance(e, KeyError) and e.args else str(e)).split())  # no KeyError quotes
+        raise ValueError(f"{path}: HDF5 file that cannot be read ({why}); "
+                         "it may be truncated or damaged: use a complete copy") from None
     trajectories, time = np.asarray(trajectories, np.float32), np.asarray(time, np.float64)
     _check_lv(trajectories, time, path)
     return trajectories, time
@@ -215,7 +226,10 @@ def _csv_number(path:Path, row:int, column:str, text:str) -> float:
 def _read_series_csv(path:Path) -> tuple[list, list]:
     "Series (sorted by time) and ids of a CSV with columns time, prey, predator and an optional series/id column."
     import csv
-    with open(path, newline="") as f: rows = list(csv.reader(f))
+    try:
+        with open(path, newline="") as f: rows = list(csv.reader(f))
+    except UnicodeDecodeError as e:
+        raise ValueError(f"{path}: not a text CSV file ({e.reason} at byte {e.start})") from None
     header = [h.strip().lower() for h in rows[0]] if rows else []
     missing = [c for c in _SERIES_COLUMNS if c not in header]
     if missing: raise ValueError(f"{path}: missing column {', '.join(missing)} (found: {', '.join(header) or 'none'})")
@@ -238,7 +252,8 @@ def _read_series_csv(path:Path) -> tuple[list, list]:
 def _read_series_npy(path:Path) -> tuple[list, list]:
     "Series and ids of a `.npy` array of shape (T, 2) or (N, T, 2)."
     try: a = np.load(path, allow_pickle=False)
-    except ValueError as e: raise ValueError(f"{path}: not a numeric .npy array ({' '.join(str(e).split())})") from None
+    except (ValueError, EOFError) as e:
+        raise ValueError(f"{path}: not a numeric .npy array ({' '.join(str(e).split()) or 'empty'})") from None
     if a.ndim not in (2, 3) or a.shape[-1] != 2 or not np.issubdtype(a.dtype, np.number):
         raise ValueError(f"{path}: array must have shape (T, 2) or (N, T, 2) of numbers, got {a.shape} {a.dtype}")
     a = (a[None] if a.ndim == 2 else a).astype(np.float64)
