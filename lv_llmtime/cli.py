@@ -11,7 +11,7 @@ from pathlib import Path
 __all__ = ['COMMANDS', 'build_parser', 'cmd_data', 'cmd_flops', 'cmd_train', 'cmd_evaluate', 'cmd_run', 'cmd_report',
            'cmd_forecast', 'main']
 
-# %% ../nbs/14_cli.ipynb #c54950bd
+# %% ../nbs/14_cli.ipynb #a9f4fd12
 class _Parser(argparse.ArgumentParser):
     "ArgumentParser whose errors are one line."
     def error(self, message):
@@ -30,7 +30,7 @@ def _csv_ints(text:str) -> tuple:
     try: return tuple(int(t) for t in text.split(",") if t.strip())
     except ValueError: raise argparse.ArgumentTypeError(f"expected comma-separated integers, got {text!r}") from None
 
-# %% ../nbs/14_cli.ipynb #5646cb91
+# %% ../nbs/14_cli.ipynb #9cb78ea3
 def _data_parser(sub):
     "`data inspect` and `data simulate`."
     data = sub.add_parser("data", help="simulate or inspect a data file",
@@ -67,7 +67,7 @@ def _flops_parser(sub):
     fl.add_argument("--vocab-rows", type=int, help="rows of lm_head computed (restricted vocabulary; default: all)")
     fl.add_argument("--lm-head-bias", action="store_true", help="count a trainable lm_head bias")
 
-# %% ../nbs/14_cli.ipynb #5646cb911
+# %% ../nbs/14_cli.ipynb #afc5b990
 def _train_parser(sub):
     "`train` and `evaluate`: one run, one evaluation."
     tr = sub.add_parser("train", help="one training run with a preset's settings",
@@ -88,6 +88,8 @@ def _train_parser(sub):
                                                  "else train); 'untrained' for the model as loaded")
     ev.add_argument("--contexts", type=_csv_ints, help="context lengths, comma-separated (default: the preset's)")
     ev.add_argument("--systems", type=int, help="test systems forecast (default: the preset's)")
+    ev.add_argument("--protocol", choices=("steps", "seed"), help="windows and scoring: steps (ours) or seed (the "
+                                                                 "seed study's); default: the preset's")
 
 def _run_parser(sub):
     "`run` and `report`: the whole study."
@@ -103,7 +105,7 @@ def _run_parser(sub):
     rep.add_argument("run_dir", help="a run folder")
     rep.add_argument("--print", dest="show", action="store_true", help="print results.md")
 
-# %% ../nbs/14_cli.ipynb #784be44b
+# %% ../nbs/14_cli.ipynb #7bb7c76f
 def _forecast_parser(sub):
     "`forecast`: the user's own series."
     fc = sub.add_parser("forecast", help="forecast your own series with a run's model or a named model",
@@ -126,7 +128,7 @@ def _forecast_parser(sub):
     fc.add_argument("--out", help="output CSV (default: <input name>_forecast.csv in the current folder); "
                                   "the plot goes next to it as .png")
 
-# %% ../nbs/14_cli.ipynb #5646cb912
+# %% ../nbs/14_cli.ipynb #ab297022
 def build_parser() -> argparse.ArgumentParser:
     "The `lv-llmtime` argument parser with all its subcommands."
     parser = _Parser(prog="lv-llmtime",
@@ -135,7 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
     for add in (_data_parser, _flops_parser, _train_parser, _run_parser, _forecast_parser): add(sub)
     return parser
 
-# %% ../nbs/14_cli.ipynb #f0dcd3fa
+# %% ../nbs/14_cli.ipynb #dba7a84a
 def _preset(args):
     "The preset named by --preset with --model, --data and --set applied."
     from lv_llmtime.presets import get_preset, parse_overrides
@@ -178,7 +180,7 @@ def cmd_flops(args):
     print(bd.table())
     print(f"total: {bd.total:.4e} FLOPs")
 
-# %% ../nbs/14_cli.ipynb #f0dcd3fa1
+# %% ../nbs/14_cli.ipynb #9970446f
 def cmd_train(args):
     "One training run into its own folder."
     from lv_llmtime.pipeline import train_once
@@ -193,7 +195,8 @@ def cmd_train(args):
 def cmd_evaluate(args):
     "Forecast the test split with a run folder's model and print the table."
     from lv_llmtime.pipeline import evaluate_run
-    print(evaluate_run(args.run_dir, stage=args.step, contexts=args.contexts, systems=args.systems)["markdown"])
+    print(evaluate_run(args.run_dir, stage=args.step, contexts=args.contexts, systems=args.systems,
+                       protocol=args.protocol)["markdown"])
 
 def cmd_run(args):
     "The whole study, or its FLOPs plan."
@@ -306,7 +309,7 @@ def cmd_forecast(args):
     print(f"{source}: {len(ids)} series x {kw['horizon']} steps (alpha {kw['alpha']:.4g}, "
           f"{kw['num_samples']} sample(s), {result.invalid_rate:.0%} invalid)\nwrote {out} and {png}")
 
-# %% ../nbs/14_cli.ipynb #af8bedb7
+# %% ../nbs/14_cli.ipynb #f0c2d69b
 COMMANDS = dict(data=cmd_data, flops=cmd_flops, train=cmd_train, evaluate=cmd_evaluate, run=cmd_run,
                 report=cmd_report, forecast=cmd_forecast)
 

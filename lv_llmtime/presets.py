@@ -10,9 +10,10 @@ import numpy as np
 
 # %% auto #0
 __all__ = ['PRESETS', 'Preset', 'with_overrides', 'get_preset', 'parse_overrides', 'StageSpec', 'grid_name', 'sweep_name',
-           'study_stages', 'describe_stage', 'train_config', 'eval_systems', 'forecast_settings']
+           'study_stages', 'describe_stage', 'describe_preset', 'train_config', 'final_allowance', 'eval_systems',
+           'forecast_settings']
 
-# %% ../nbs/10_presets.ipynb #f110d4cd
+# %% ../nbs/10_presets.ipynb #b60a2f35
 @dataclass(frozen=True)
 class Preset:
     "Every setting of one study: model, data, the stages' hyperparameters, evaluation and budget."
@@ -20,6 +21,7 @@ class Preset:
     model:str="small" # `load_model` name or a local folder with the weights
     data:str|None=None # HDF5 file in the coursework layout (None: the shipped data set)
     max_systems:int|None=None # use only the first N systems (None: all)
+    split:str="permutation" # train/val/test split: "permutation" (ours) or "seed" (the seed study's 800/100/100)
     decimals:int=2 # LLMTime decimals
     alpha_percentile:float=99.7 # alpha = this percentile of the training values / 10
     horizon:int=5 # time steps forecast
@@ -35,8 +37,11 @@ class Preset:
     weight_decay:float=0.0 # AdamW weight decay
     eval_interval:int=100 # steps between validation losses
     eval_batches:int=8 # validation batches per validation loss
+    keep_best:bool=False # a run ends on its best-validation checkpoint (the seed's rule), not its last
+    winner:str="val_loss" # grid and sweep winners by "val_loss" or "val_mae" (forecasts of the validation split)
     seed:int=0 # model init, data order
     eval_contexts:tuple=(128, 512, 768) # context lengths (tokens) of the results table
+    protocol:str="steps" # evaluation windows and scoring: "steps" (ours) or "seed" (the seed study's)
     eval_systems:int|None=None # test systems forecast by the untrained and initial models (None: all)
     final_eval_systems:int|None=None # test systems forecast by the final model and the baselines (None: all)
     eval_batch_size:int=64 # forecasts decoded together
@@ -57,16 +62,19 @@ class Preset:
     lora_rank:int|None=None # final run (None: best of the grid)
     context_length:int|None=None # final run (None: best of the sweep)
     steps:int=3000 # final run
+    final_flops_share:float|None=None # cap on the final run's FLOPs, as a share of the budget (the seed: 0.4)
 
     def __post_init__(self):
         for name in ("eval_contexts", "grid_lrs", "grid_ranks", "sweep_contexts"):
             object.__setattr__(self, name, tuple(getattr(self, name)))
         _check_preset(self)
 
-# %% ../nbs/10_presets.ipynb #e1afe3e1
+# %% ../nbs/10_presets.ipynb #07c37f04
 _POSITIVE = ("horizon", "batch_size", "eval_batches", "eval_batch_size", "num_samples", "temperature",
              "initial_steps", "grid_steps", "sweep_steps", "steps", "initial_context", "grid_context",
              "initial_lr", "budget") # fields that must be > 0
+_CHOICES = dict(split=("permutation", "seed"), protocol=("steps", "seed"), winner=("val_loss", "val_mae"),
+                schedule=("cosine", "linear", "constant")) # fields with a fixed set of values
 _POSITIVE_OR_NONE = ("max_systems", "eval_systems", "final_eval_systems", "max_int_digits", "lr",
                      "context_length", "stride") # fields that must be > 0 when set
 
@@ -82,6 +90,10 @@ def _number_problem(p) -> str|None:
         if getattr(p, name) < 0: return f"{name} must be >= 0, got {getattr(p, name)!r}"
     if p.lora_rank is not None and p.lora_rank < 0: return f"lora_rank must be >= 0 or None, got {p.lora_rank!r}"
     if not 0 < p.alpha_percentile <= 100: return f"alpha_percentile must be in (0, 100], got {p.alpha_percentile}"
+    if p.final_flops_share is not None and not 0 < p.final_flops_share <= 1:
+        return f"final_flops_share must be in (0, 1] or None, got {p.final_flops_share!r}"
+    for name, choices in _CHOICES.items():
+        if getattr(p, name) not in choices: return f"{name} must be one of {choices}, got {getattr(p, name)!r}"
 
 # %% ../nbs/10_presets.ipynb #76a6fa5e
 def _list_problem(p) -> str|None:
@@ -103,9 +115,11 @@ def _check_preset(p:Preset):
     problem = _number_problem(p) or _list_problem(p)
     if problem: raise ValueError(f"preset {p.name!r}: {problem}")
 
-# %% ../nbs/10_presets.ipynb #1b1b682c
+# %% ../nbs/10_presets.ipynb #2515c4da
 PRESETS = {
-    "seed": Preset(name="seed", model="Qwen/Qwen2.5-0.5B-Instruct", lm_head_bias=True),
+    "seed": Preset(name="seed", model="Qwen/Qwen2.5-0.5B-Instruct", split="seed", protocol="seed", lm_head_bias=True,
+                   autocast=False, stride=256, schedule="constant", weight_decay=0.01, eval_interval=50,
+                   eval_batches=50, keep_best=True, winner="val_mae", steps=10_000, final_flops_share=0.4),
     "cpu": Preset(name="cpu", model="small", batch_size=8, stride=64, restrict_vocab=True, warmup_steps=30,
                   eval_interval=200, eval_batches=4, eval_contexts=(64, 128, 256), eval_systems=25,
                   eval_batch_size=200, num_samples=9, temperature=0.7,
@@ -239,7 +253,22 @@ def describe_stage(spec:StageSpec) -> str:
     if spec.kind == "baselines": return f"baselines at contexts {contexts}"
     return f"forecast the test split with the {spec.weights or 'untrained'} model at contexts {contexts}"
 
-# %% ../nbs/10_presets.ipynb #b4fa887d
+# %% ../nbs/10_presets.ipynb #22d000cb
+def describe_preset(p:Preset) -> str:
+    "The settings every stage of a study shares, in one line."
+    from lv_llmtime.trainer import TrainConfig
+    warmup = f" after {p.warmup_steps} warm-up steps" if p.warmup_steps else ", no warm-up"
+    parts = [f"split {p.split}", f"evaluation protocol {p.protocol}", f"batch {p.batch_size}",
+             f"windows every {p.stride or 'half a context of'} tokens", f"AdamW with weight decay {p.weight_decay:g}",
+             f"{p.schedule} learning rate{warmup}", f"gradient-norm clip {TrainConfig.grad_clip:g}",
+             "bf16 autocast" if p.autocast else "float32",
+             f"validation loss every {p.eval_interval} steps on {p.eval_batches} batches",
+             f"runs end on their {'best-validation' if p.keep_best else 'last'} checkpoint",
+             f"winners by {'validation MAE of forecasts' if p.winner == 'val_mae' else 'validation loss'}"]
+    share = [f"final run capped at {p.final_flops_share:.0%} of the budget"] if p.final_flops_share else []
+    return "; ".join(parts + share)
+
+# %% ../nbs/10_presets.ipynb #c1e9463c
 def train_config(preset:Preset, # the study
                  spec:StageSpec, # a training stage of it
                  out_dir:str|Path=".", # where the trainer writes checkpoints and logs
@@ -253,9 +282,13 @@ def train_config(preset:Preset, # the study
                        schedule=p.schedule, weight_decay=p.weight_decay, eval_interval=p.eval_interval,
                        eval_batches=p.eval_batches, checkpoint_interval=max(100, spec.steps // 10), seed=p.seed,
                        out_dir=str(out_dir), experiment=spec.name, restrict_vocab=p.restrict_vocab,
-                       autocast=p.autocast)
+                       autocast=p.autocast, keep_best=p.keep_best, flops_allowance=final_allowance(p, spec))
 
-# %% ../nbs/10_presets.ipynb #89af4952
+def final_allowance(p:Preset, spec:StageSpec) -> float|None:
+    "The FLOPs cap of a training stage: `final_flops_share` of the budget for the final run, else none."
+    return p.final_flops_share * p.budget if spec.name == "final" and p.final_flops_share else None
+
+# %% ../nbs/10_presets.ipynb #f6cad763
 def eval_systems(preset:Preset, # the study
                  test:np.ndarray, # the test split's system indices
                  final:bool, # the final model's and the baselines' (else the untrained and initial models')
