@@ -6,7 +6,6 @@
 from __future__ import annotations
 from dataclasses import dataclass, fields
 import numpy as np
-import torch
 from .data import LVParams, integrate_lv
 from .preprocessor import LLMTimeFormat, _resolve_format, encode_series, tokenize_texts, alphabet_ids
 from .preprocessor import seed_windows, window_steps, digit_tokenizer
@@ -17,7 +16,7 @@ from .forecast import check_histories, forecast, ForecastResult, fit_histories, 
 __all__ = ['ORIGINS_PER_SYSTEM', 'default_origins', 'EvalWindows', 'eval_windows', 'r2_score', 'crps_samples',
            'interval_coverage', 'bootstrap_mae_ci', 'forecast_metrics', 'evaluate', 'persistence_forecast',
            'linear_forecast', 'LVFit', 'fit_lv', 'lv_fit_forecast', 'baseline_forecasts', 'evaluate_baselines',
-           'SeedWindows', 'seed_eval_windows', 'results_table', 'plot_error_by_horizon', 'plot_forecasts']
+           'SeedWindows', 'seed_eval_windows', 'results_table', 'plot_error_by_horizon', 'plot_forecasts', 'rollout']
 
 # %% ../nbs/09_evaluation.ipynb #63a106e4
 ORIGINS_PER_SYSTEM = 4 # forecast origins per system in `default_origins`
@@ -198,10 +197,7 @@ def linear_forecast(histories:list[np.ndarray], # (T_i, n_vars) each
     out, ahead = [], np.arange(1, horizon + 1)[:, None]
     for h in check_histories(histories):
         y = h[-n_fit:]
-        if len(y) < 2:
-            out.append(np.repeat(y, horizon, axis=0))
-            continue
-        slope, level = np.polyfit(np.arange(1 - len(y), 1), y, 1)  # the last point at t=0
+        slope, level = np.polyfit(np.arange(1 - len(y), 1), y, 1) if len(y) > 1 else (0.0, y[0])  # last point at t=0
         out.append(np.maximum(level + slope * ahead, 0.0))
     return np.stack(out)
 
@@ -234,7 +230,6 @@ def _lv_initial_guess(histories:list[np.ndarray], dt:float) -> np.ndarray:
         out.append([np.log(a), np.log(b), np.log(c), np.log(d), max(q / a, 0.0), logs[0, 0], logs[0, 1]])
     return np.array(out)
 
-# %% ../nbs/09_evaluation.ipynb #a19b3b0b
 @dataclass
 class LVFit:
     "Fitted logistic Lotka-Volterra systems, one per history."
@@ -298,9 +293,8 @@ def fit_lv(histories:list[np.ndarray], # (T_i, 2) each, positive
         r = np.nan_to_num(_lv_log_path(theta, n, dt, max_dt) - obs[idx, None], nan=1e3, posinf=1e3, neginf=-1e3)
         return np.where(mask[idx, None], r, 0.0).reshape(*theta.shape[:2], -1)
     theta, cost = _levenberg_marquardt(resid, _lv_initial_guess(hs, dt), n_res, max_iter, fd_step)
-    params, x0 = _lv_unpack(theta)
     lengths = np.array([len(h) for h in hs])
-    return LVFit(params, x0, np.sqrt(cost / (2 * lengths)), lengths, dt, max_dt)
+    return LVFit(*_lv_unpack(theta), np.sqrt(cost / (2 * lengths)), lengths, dt, max_dt)
 
 # %% ../nbs/09_evaluation.ipynb #28899ca4
 def lv_fit_forecast(histories:list[np.ndarray], # (T_i, 2) each
@@ -324,7 +318,6 @@ def baseline_forecasts(histories:list[np.ndarray], # (T_i, 2) each
     return {"persistence": persistence_forecast(histories, horizon), "linear": linear_forecast(histories, horizon),
             "lv_fit": lv_fit_forecast(histories, horizon, dt)}
 
-# %% ../nbs/09_evaluation.ipynb #2e9864a0
 def evaluate_baselines(trajectories:np.ndarray, # (N, T, 2) original units
                        systems, # system indices to evaluate
                        context_length:int, # prompt token budget: baselines see what the model would see
@@ -355,7 +348,6 @@ class SeedWindows(EvalWindows):
     prompts: list # token ids of each window (`context_length` of them)
     start: np.ndarray # (W,) first token of each window in its system's text
 
-# %% ../nbs/09_evaluation.ipynb #efcc3cc0
 def seed_eval_windows(trajectories:np.ndarray, # (N, T, n_vars) original units
                       systems, # indices of the systems to evaluate
                       context_length:int, # tokens per window (S)
@@ -411,7 +403,6 @@ def plot_error_by_horizon(rows:dict[str, dict], # name -> metrics
     fig.tight_layout()
     return fig
 
-# %% ../nbs/09_evaluation.ipynb #a0b9d286
 def plot_forecasts(windows:EvalWindows, # the windows forecast
                    forecasts:dict, # name -> (W, horizon, 2) array or ForecastResult (sample spread shown)
                    which=(0, 1, 2), # window indices to draw
@@ -439,3 +430,21 @@ def plot_forecasts(windows:EvalWindows, # the windows forecast
     for ax in axes[-1]: ax.set_xlabel("step")
     fig.tight_layout(rect=(0, 0, 1, 1 - 0.25 / len(which)))
     return fig
+
+# %% ../nbs/09_evaluation.ipynb #51f8eb09
+def rollout(step_fn, # (histories, k) -> the next k steps of each history: (N, k, n_vars), or a ForecastResult
+            histories:list[np.ndarray], # (T_i, n_vars) each, original units
+            steps:int, # steps to forecast in all
+            horizon:int=5, # steps per call (the last call asks only for the steps left)
+           ) -> tuple[np.ndarray, list]: # (N, steps, n_vars) forecasts, and what each call returned
+    "Forecast `steps` ahead `horizon` at a time, each call seeing the histories extended by the forecasts so far."
+    if steps < 1 or horizon < 1: raise ValueError(f"steps and horizon must be >= 1, got {steps} and {horizon}")
+    hs, calls = check_histories(histories), []
+    out = np.zeros((len(hs), 0, hs[0].shape[1]))
+    for k in [min(horizon, steps - done) for done in range(0, steps, horizon)]:
+        calls.append(step_fn([np.concatenate([h, f]) for h, f in zip(hs, out)], k))
+        chunk = np.asarray(getattr(calls[-1], "point", calls[-1]), dtype=np.float64)  # a ForecastResult: its point
+        if chunk.shape != (len(hs), k, out.shape[2]):
+            raise ValueError(f"step_fn gave shape {chunk.shape}, expected {(len(hs), k, out.shape[2])}")
+        out = np.concatenate([out, chunk], axis=1)
+    return out, calls
