@@ -24,10 +24,11 @@ from lv_llmtime.evaluation import eval_windows
 from lv_llmtime.models import load_model
 from lv_llmtime.preprocessor import LLMTimeFormat, fit_alpha
 
-def naive_forecast(model, tokenizer, prompts:list[list[int]], n_new:int) -> list[str]:
-    "One `model.generate` call per prompt, greedy, no grammar, exactly `n_new` new tokens; returns the texts."
-    texts = []
+def naive_forecast(model, tokenizer, prompts:list[list[int]], n_new:int, time_limit_s:float|None=None) -> list[str]:
+    "One `model.generate` call per prompt, greedy, no grammar, exactly `n_new` new tokens; returns the texts (fewer if cut at `time_limit_s`)."
+    texts, t0 = [], time.perf_counter()
     for ids in prompts:
+        if texts and time_limit_s is not None and time.perf_counter() - t0 > time_limit_s: break
         x = torch.tensor([ids], device=model.device)
         out = model.generate(x, attention_mask=torch.ones_like(x), max_new_tokens=n_new, min_new_tokens=n_new,
                              do_sample=False, pad_token_id=tokenizer.pad_token_id)
@@ -45,8 +46,8 @@ def timed(f):
     if torch.cuda.is_available(): torch.cuda.synchronize()
     return out, time.perf_counter() - t
 
-def bench(model, tok, traj, test, alpha, context_length, windows, horizon, batch_size) -> dict:
-    "Time ours and the naive loop on the same windows; returns steps/s of each, the ratio and the prefill bound."
+def bench(model, tok, traj, test, alpha, context_length, windows, horizon, batch_size, naive_time_limit_s=None) -> dict:
+    "Time ours and the naive loop on the same windows (the naive one on the first ones only if cut at `naive_time_limit_s`); steps/s, ratio, prefill bound."
     fmt = LLMTimeFormat()
     hist = eval_windows(traj, test, context_length, horizon, alpha=alpha, tokenizer=tok).histories[:windows]
     prompts = prompt_ids(hist, alpha, context_length, fmt, tok)
@@ -54,12 +55,13 @@ def bench(model, tok, traj, test, alpha, context_length, windows, horizon, batch
     kw = dict(horizon=horizon, alpha=alpha, context_length=context_length, batch_size=batch_size)
     forecast(model, tok, hist[:2], **kw); naive_forecast(model, tok, prompts[:1], n_new)  # warm up
     ours, t_ours = timed(lambda: forecast(model, tok, hist, return_details=True, **kw))
-    texts, t_naive = timed(lambda: naive_forecast(model, tok, prompts, n_new))
-    _, t_prefill = timed(lambda: prefill_only(model, prompts))
+    texts, t_naive = timed(lambda: naive_forecast(model, tok, prompts, n_new, naive_time_limit_s))
+    n = len(texts)  # windows the naive loop did: all of them unless cut
+    _, t_prefill = timed(lambda: prefill_only(model, prompts[:n]))
     _, valid = parse_forecasts(texts, alpha, horizon, 2, fmt)
-    steps = len(hist) * horizon
-    return dict(context=context_length, windows=len(hist), ours=steps / t_ours, naive=steps / t_naive, ratio=t_naive / t_ours,
-                bound=t_naive / t_prefill, ours_invalid=ours.invalid_rate, naive_invalid=1 - valid.mean(), t_ours=t_ours, t_naive=t_naive)
+    return dict(context=context_length, windows=len(hist), ours=len(hist) * horizon / t_ours, naive=n * horizon / t_naive,
+                ratio=(t_naive / n) / (t_ours / len(hist)), bound=t_naive / t_prefill, ours_invalid=ours.invalid_rate,
+                naive_invalid=1 - valid.mean(), t_ours=t_ours, t_naive=t_naive, naive_windows=n)
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
