@@ -67,7 +67,7 @@ def _flops_parser(sub):
     fl.add_argument("--vocab-rows", type=int, help="rows of lm_head computed (restricted vocabulary; default: all)")
     fl.add_argument("--lm-head-bias", action="store_true", help="count a trainable lm_head bias")
 
-# %% ../nbs/14_cli.ipynb #afc5b990
+# %% ../nbs/14_cli.ipynb #6e689583
 def _train_parser(sub):
     "`train` and `evaluate`: one run, one evaluation."
     tr = sub.add_parser("train", help="one training run with a preset's settings",
@@ -79,6 +79,8 @@ def _train_parser(sub):
     tr.add_argument("--lora-rank", type=int, help="LoRA rank, 0 = full fine-tuning (default: the preset's)")
     tr.add_argument("--context-length", type=int, help="window length in tokens (default: the preset's)")
     tr.add_argument("--steps", type=int, help="optimizer steps (default: the preset's final run's)")
+    tr.add_argument("--seeds", type=_csv_ints, help="train and evaluate once per seed (e.g. 0,1,2) into OUT/seed<N> "
+                                                   "and print the test errors' mean and spread")
     tr.add_argument("--quiet", action="store_true", help="no progress bar")
     ev = sub.add_parser("evaluate", help="forecast the test split with a run's model",
                         description="Forecast the test split with a trained stage of a run folder "
@@ -137,7 +139,7 @@ def build_parser() -> argparse.ArgumentParser:
     for add in (_data_parser, _flops_parser, _train_parser, _run_parser, _forecast_parser): add(sub)
     return parser
 
-# %% ../nbs/14_cli.ipynb #dba7a84a
+# %% ../nbs/14_cli.ipynb #41c3acf3
 def _preset(args):
     "The preset named by --preset with --model, --data and --set applied."
     from lv_llmtime.presets import get_preset, parse_overrides
@@ -167,7 +169,7 @@ def cmd_data(args):
 
 def cmd_flops(args):
     "Print the FLOPs breakdown of one pass, from the configuration only."
-    from lv_llmtime.pipeline import model_config_of
+    from lv_llmtime.models import model_config_of
     from lv_llmtime.flops import count_flops
     config = model_config_of(args.model)
     bd = count_flops(config, args.seq_len, batch=args.batch, mode=args.mode, lora_rank=args.lora_rank,
@@ -180,14 +182,17 @@ def cmd_flops(args):
     print(bd.table())
     print(f"total: {bd.total:.4e} FLOPs")
 
-# %% ../nbs/14_cli.ipynb #9970446f
+# %% ../nbs/14_cli.ipynb #fb034d55
 def cmd_train(args):
     "One training run into its own folder."
-    from lv_llmtime.pipeline import train_once
+    from lv_llmtime.pipeline import repeat_over_seeds, train_once
     from lv_llmtime.presets import with_overrides
     given = dict(lr=args.lr, lora_rank=args.lora_rank, context_length=args.context_length, steps=args.steps)
     preset = with_overrides(_preset(args), **{k: v for k, v in given.items() if v is not None})
     out = args.out or f"runs/{preset.name}-train"
+    if args.seeds:
+        print(repeat_over_seeds(preset, out, tuple(args.seeds), progress=not args.quiet)["markdown"])
+        return
     metrics = train_once(preset, out, progress=not args.quiet)
     print(f"{out}: {metrics['steps_done']} steps, final validation loss {metrics['final_val_loss']}, "
           f"{metrics['flops']:.4e} FLOPs, checkpoint {metrics['checkpoint']}")
@@ -243,8 +248,8 @@ def _named_forecaster(name:str, series:list) -> tuple:
     kw = dict(alpha=fit_alpha(np.concatenate(series)), horizon=5, context_length=512, num_samples=1, temperature=1.0)
     return model, tok, kw, f"{name} (zero-shot)"
 
-# %% ../nbs/14_cli.ipynb #917bb4af
-def _quantiles(result) -> np.ndarray|None:
+# %% ../nbs/14_cli.ipynb #1fb4e90c
+def _quantiles(result): # -> (2, N, horizon, 2) array, or None
     "5% and 95% quantiles (2, N, horizon, 2) of the valid samples, or None for one sample."
     import warnings
     import numpy as np
