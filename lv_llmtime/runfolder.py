@@ -6,7 +6,7 @@
 from __future__ import annotations
 import fcntl, hashlib, json, os, socket, time
 from contextlib import contextmanager
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from pathlib import Path
 from .core import read_json, write_json
 from .data import shipped_data_path
@@ -14,13 +14,33 @@ from .flops import FlopsLedger
 from .presets import Preset
 
 # %% auto #0
-__all__ = ['RunFolder', 'RunFolderInUse', 'locked', 'data_path', 'fingerprint', 'check_data', 'outputs', 'check_complete',
-           'start', 'discard', 'session', 'opened']
+__all__ = ['read_preset', 'RunFolder', 'RunFolderInUse', 'locked', 'data_path', 'fingerprint', 'check_data', 'outputs',
+           'check_complete', 'start', 'discard', 'session', 'opened']
 
 # %% ../nbs/11_runfolder.ipynb #91e5c27a
 def _preset_json(p:Preset) -> dict:
     "The preset as plain JSON values (tuples as lists)."
     return json.loads(json.dumps(asdict(p)))
+
+def _read_object(path:Path, # a JSON file of the run folder
+                 what:str, # what it should hold, e.g. "a stage's metrics"
+                 fix:str, # what to do when it is damaged
+                ) -> dict:
+    "A JSON file that must hold an object; otherwise a one-line ValueError naming it and what to do."
+    try: obj = read_json(path)
+    except ValueError: raise ValueError(f"{path} is not valid JSON; {fix}") from None
+    if not isinstance(obj, dict): raise ValueError(f"{path} holds a JSON {type(obj).__name__}, not {what}; {fix}")
+    return obj
+
+def read_preset(path:str|Path) -> Preset:
+    "The preset saved in a run folder's config.json: `Preset` fields only (missing ones take their defaults), valid."
+    path, fix = Path(path), "fix it, or delete the run folder to start over"
+    saved, names = _read_object(path, "a preset", fix), [f.name for f in fields(Preset)]
+    unknown = [k for k in saved if k not in names]
+    if unknown: raise ValueError(f"{path}: unknown preset field(s) {', '.join(unknown)}; remove them, or delete "
+                                 "the run folder to start over")
+    try: return Preset(**saved)
+    except (TypeError, ValueError) as e: raise ValueError(f"{path}: {' '.join(str(e).split())}; {fix}") from None
 
 class RunFolder:
     "Paths and done-markers of one study's run folder."
@@ -44,14 +64,15 @@ class RunFolder:
         "Whether stage `name` finished (its metrics.json is there)."
         return (self.root/name/"metrics.json").exists()
     def metrics(self, name:str) -> dict:
-        "The metrics stage `name` saved."
-        return read_json(self.root/name/"metrics.json")
+        "The metrics stage `name` saved (a JSON object)."
+        return _read_object(self.root/name/"metrics.json", "a stage's metrics",
+                            "delete it to redo the stage (a training stage continues from its checkpoint)")
     def save_metrics(self, name:str, metrics:dict) -> Path:
         "Save stage `name`'s metrics (atomically), which marks it done."
         return write_json(self.root/name/"metrics.json", metrics)
     def preset(self) -> Preset:
-        "The preset this folder was started with."
-        return Preset(**read_json(self.config))
+        "The preset this folder was started with (config.json, checked)."
+        return read_preset(self.config)
 
 # %% ../nbs/11_runfolder.ipynb #2c99543a
 class RunFolderInUse(OSError):
@@ -112,7 +133,8 @@ def check_data(run:RunFolder, preset:Preset):
     if not run.data.exists():
         write_json(run.data, now)
         return
-    was = read_json(run.data)
+    was = _read_object(run.data, "a data record (path, size, sha256)", "delete it to record the data file the run "
+                       "uses now, if it is the one the run was started on")
     if was.get("sha256") != now["sha256"]:
         raise ValueError(f"{run.root} was started on {was.get('path')} ({was.get('size')} bytes, sha256 "
                          f"{str(was.get('sha256'))[:12]}) but the data now is {now['path']} ({now['size']} "
@@ -136,11 +158,13 @@ def check_complete(run:RunFolder):
                                     f"but no {f.name}; restore {f.name}, or delete the folder to start over")
 
 def _check_preset(run:RunFolder, preset:Preset):
-    "Refuse a preset other than the one the folder was started with."
-    saved = read_json(run.config)
-    diff = {k: (saved.get(k), v) for k, v in _preset_json(preset).items() if saved.get(k) != v}
+    "Refuse a preset other than the one the folder was started with; a field config.json lacks counts as its default."
+    run.preset()  # config.json is valid
+    saved, default = read_json(run.config), _preset_json(Preset())
+    was = lambda k: f"{saved[k]!r} there" if k in saved else f"not set there (the default, {default[k]!r})"
+    diff = {k: v for k, v in _preset_json(preset).items() if saved.get(k, default[k]) != v}
     if diff:
-        what = ", ".join(f"{k}: {a!r} there, {b!r} now" for k, (a, b) in diff.items())
+        what = ", ".join(f"{k}: {was(k)}, {v!r} now" for k, v in diff.items())
         raise ValueError(f"{run.root} holds a run of a different preset ({what}); "
                          "use another run folder, or delete this one to start over")
 
