@@ -321,7 +321,7 @@ COMMANDS = dict(data=cmd_data, flops=cmd_flops, train=cmd_train, evaluate=cmd_ev
 def _user_error(e:BaseException) -> bool:
     "Whether `e` is a problem the user can fix (bad value, missing file or weights, budget) rather than a bug."
     if isinstance(e, (ValueError, OSError, FloatingPointError)): return True
-    from lv_llmtime.flops import BudgetExceeded
+    from lv_llmtime.ledger import BudgetExceeded
     from lv_llmtime.models import OfflineModelError
     return isinstance(e, (BudgetExceeded, OfflineModelError))
 

@@ -8,7 +8,7 @@ import math
 from pathlib import Path
 import numpy as np
 from .core import atomic_write, read_json, write_json
-from .flops import FlopsLedger
+from .ledger import FlopsLedger
 from .presets import Preset, StageSpec, describe_preset, eval_systems, grid_name, sweep_name
 from .pipeline import best_context, best_grid, current_stages
 from .runfolder import RunFolder, _preset_json, opened

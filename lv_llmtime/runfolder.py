@@ -10,7 +10,7 @@ from dataclasses import asdict, fields
 from pathlib import Path
 from .core import read_json, write_json
 from .data import shipped_data_path
-from .flops import FlopsLedger
+from .ledger import FlopsLedger
 from .presets import Preset
 
 # %% auto #0

@@ -14,7 +14,8 @@ import torch.nn as nn
 import torch.nn.functional as F
 from .core import progress_bar
 from .preprocessor import alphabet_ids, make_windows, tokenize_texts
-from .flops import BudgetExceeded, FlopsLedger, count_flops
+from .flops import count_flops
+from .ledger import BudgetExceeded, FlopsLedger
 from .lora import apply_lora, lora_layers
 from .checkpoint import (_Proc, _checkpoint_due, _checkpoint_state, _rank_slice, _restore, _resume_state,
                                    _save_checkpoint, seed_everything, trainable_parameters, write_logs)
