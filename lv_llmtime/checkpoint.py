@@ -19,9 +19,9 @@ from .lora import apply_lora, lora_layers, save_adapter
 if TYPE_CHECKING: from lv_llmtime.trainer import TrainConfig, Windows, _FlopsMeter  # annotations only
 
 # %% auto #0
-__all__ = ['CKPT', 'CKPT_TMP', 'CKPT_OLD', 'LOG_FIELDS', 'init_distributed', 'use_autocast', 'seed_everything', 'rng_state',
-           'set_rng_state', 'find_checkpoint', 'swap_in_checkpoint', 'read_state', 'trainable_parameters',
-           'load_trainable', 'load_checkpoint', 'write_logs', 'plot_history']
+__all__ = ['CKPT', 'CKPT_TMP', 'CKPT_OLD', 'LOG_FIELDS', 'init_distributed', 'cpu_has_native_bf16', 'use_autocast',
+           'seed_everything', 'rng_state', 'set_rng_state', 'find_checkpoint', 'swap_in_checkpoint', 'read_state',
+           'trainable_parameters', 'load_trainable', 'load_checkpoint', 'write_logs', 'plot_history']
 
 # %% ../nbs/06_checkpoint.ipynb #a043a5fd
 def init_distributed(device:torch.device) -> tuple[int, int]:
@@ -41,15 +41,27 @@ def _rank_slice(idx:np.ndarray, rank:int, world:int) -> np.ndarray:
     "This rank's share of the global batch `idx`."
     return np.array_split(idx, world)[rank]
 
-# %% ../nbs/06_checkpoint.ipynb #d0bf6750
+# %% ../nbs/06_checkpoint.ipynb #e47bbbbe
+def cpu_has_native_bf16(cpuinfo:str|None=None, # contents of /proc/cpuinfo (default: ask oneDNN, else read the file)
+                       ) -> bool:
+    "Whether this CPU has fast bf16 kernels: oneDNN's own test (AVX-512 and up), else the AVX512-BF16/AMX-BF16 flags."
+    if cpuinfo is None:
+        try: return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
+        except (AttributeError, RuntimeError): pass
+        try: cpuinfo = Path("/proc/cpuinfo").read_text()
+        except OSError: return False
+    flags = next((l.split(":", 1)[1].split() for l in cpuinfo.splitlines() if l.startswith("flags")), [])
+    return "avx512_bf16" in flags or "amx_bf16" in flags
+
 def use_autocast(cfg, # the run's `TrainConfig` (its `autocast` flag)
                  device:torch.device, # where the run computes
                 ) -> bool:
-    "Whether bf16 autocast applies on `device`."
+    "Whether bf16 autocast applies on `device`: where it pays (CUDA with bf16, a CPU with native bf16)."
     if not cfg.autocast: return False
-    return device.type == "cpu" or (device.type == "cuda" and torch.cuda.is_bf16_supported())
+    if device.type == "cuda": return torch.cuda.is_bf16_supported()
+    return device.type == "cpu" and cpu_has_native_bf16()
 
-# %% ../nbs/06_checkpoint.ipynb #60d003e5
+# %% ../nbs/06_checkpoint.ipynb #493ee3f0
 @dataclass
 class _Proc:
     "This process of the run: device, rank, world size and bf16 autocast."
@@ -78,7 +90,7 @@ class _Proc:
         ids = [self.device.index] if self.device.type == "cuda" else None
         return nn.parallel.DistributedDataParallel(module, device_ids=ids, broadcast_buffers=False)
 
-# %% ../nbs/06_checkpoint.ipynb #5bb148f3
+# %% ../nbs/06_checkpoint.ipynb #e712872e
 def seed_everything(seed:int):
     "Seed Python, NumPy and torch (all devices)."
     random.seed(seed)
@@ -100,7 +112,7 @@ def set_rng_state(state:dict, device:torch.device):
     torch.set_rng_state(state["torch"])
     if "cuda" in state and device.type == "cuda": torch.cuda.set_rng_state(state["cuda"], device)
 
-# %% ../nbs/06_checkpoint.ipynb #e144f597
+# %% ../nbs/06_checkpoint.ipynb #eae5edf2
 CKPT, CKPT_TMP, CKPT_OLD = "checkpoint", ".checkpoint.tmp", ".checkpoint.old"
 
 def find_checkpoint(out_dir:str|Path) -> Path|None:
@@ -130,7 +142,7 @@ def swap_in_checkpoint(out_dir:str|Path, # run folder
     shutil.rmtree(old, ignore_errors=True)
     return cur
 
-# %% ../nbs/06_checkpoint.ipynb #832e3b87
+# %% ../nbs/06_checkpoint.ipynb #9749fe79
 def _damaged(path:str|Path, # the damaged file
              problem:str, # what is wrong with it
             ) -> ValueError: # to raise
@@ -147,7 +159,7 @@ def _why(e:Exception) -> str:
     "The first sentence of an exception's message (its type when there is none), for a one-line error."
     return " ".join(str(e).split()).split(". ")[0][:120] or type(e).__name__
 
-# %% ../nbs/06_checkpoint.ipynb #db125fa4
+# %% ../nbs/06_checkpoint.ipynb #2e9b3dbe
 _STATE_FIELDS = dict(config=dict, step=int, flops=(int, float), history=list, world_size=int, data_hash=str)
 
 def read_state(ckpt:str|Path) -> dict:
@@ -161,7 +173,7 @@ def read_state(ckpt:str|Path) -> dict:
     if bad: raise _damaged(path, f"lacks or garbles {', '.join(bad)}")
     return state
 
-# %% ../nbs/06_checkpoint.ipynb #0c1d6833
+# %% ../nbs/06_checkpoint.ipynb #e913539b
 def trainable_parameters(model:nn.Module) -> dict[str, nn.Parameter]:
     "Parameters with requires_grad, by name (tied weights once)."
     return {n: p for n, p in model.named_parameters() if p.requires_grad}
@@ -205,7 +217,7 @@ def load_checkpoint(model:nn.Module, # the model the run started from (same arch
     load_trainable(model, ckpt/"weights.safetensors")
     return model
 
-# %% ../nbs/06_checkpoint.ipynb #ed783766
+# %% ../nbs/06_checkpoint.ipynb #bdb8f60c
 def _resume_state(out_dir:Path, resume:bool) -> tuple[Path|None, dict]:
     "The checkpoint to resume from and its state (None and a fresh state for a new run); never overwrites by accident."
     ckpt = find_checkpoint(out_dir)
@@ -215,7 +227,7 @@ def _resume_state(out_dir:Path, resume:bool) -> tuple[Path|None, dict]:
                               "or use another out_dir")
     return ckpt, dict(pending=[]) | read_state(ckpt)  # older checkpoints lack pending
 
-# %% ../nbs/06_checkpoint.ipynb #818e5f3a
+# %% ../nbs/06_checkpoint.ipynb #45ba5404
 _RESUME_FREE = {"out_dir", "log_interval", "checkpoint_interval", "eval_interval", "eval_batches", "flops_allowance",
                 "experiment", "checkpoint_seconds"}
 
@@ -226,13 +238,13 @@ def _check_resumable(saved:dict, cfg:TrainConfig, ckpt:Path):
     if diff: raise ValueError(f"{ckpt}: cannot resume, the configuration differs from the checkpoint's: "
                               + ", ".join(f"{k} {a!r} -> {b!r}" for k, (a, b) in diff.items()))
 
-# %% ../nbs/06_checkpoint.ipynb #9f29ea56
+# %% ../nbs/06_checkpoint.ipynb #d8801cd5
 def _data_hash(w:Windows) -> str:
     "A short hash of the training windows and targets: a resumed run must train on the same."
     import hashlib
     return hashlib.sha256(w.input_ids.numpy().tobytes() + w.targets.numpy().tobytes()).hexdigest()[:16]
 
-# %% ../nbs/06_checkpoint.ipynb #ba646ce9
+# %% ../nbs/06_checkpoint.ipynb #1418fa86
 def _read_trainer_state(path:Path) -> dict:
     "A checkpoint's optimizer, scheduler and random states; a missing or damaged file is an error naming it."
     if not path.is_file(): raise FileNotFoundError(str(_damaged(path, "is missing")))
@@ -242,7 +254,7 @@ def _read_trainer_state(path:Path) -> dict:
         raise _damaged(path, "lacks the optimizer, scheduler or random states")
     return saved
 
-# %% ../nbs/06_checkpoint.ipynb #8e3d07db
+# %% ../nbs/06_checkpoint.ipynb #3ed2d838
 def _restore(ckpt:Path, model, optimizer, scheduler, cfg:TrainConfig, data:Windows, proc:_Proc):
     "Load weights, optimizer, scheduler and this rank's random state from `ckpt`, if it continues this run."
     state = read_state(ckpt)
@@ -261,7 +273,7 @@ def _restore(ckpt:Path, model, optimizer, scheduler, cfg:TrainConfig, data:Windo
     except (KeyError, IndexError, TypeError, ValueError, RuntimeError) as e:
         raise _damaged(path, f"does not fit this run ({_why(e)})") from None
 
-# %% ../nbs/06_checkpoint.ipynb #a21c125b
+# %% ../nbs/06_checkpoint.ipynb #1f04a161
 def _checkpoint_state(summary:dict, cfg:TrainConfig, history:list,
                       pending:list, # (loss, seconds) of the steps since the last log row: a resumed run logs them
                       rows:list|None, data:Windows) -> dict:
@@ -295,7 +307,7 @@ def _save_checkpoint(out:Path, state:dict, model, params:dict, optimizer, schedu
     if proc.world > 1: dist.barrier()
     return out/CKPT, (state["step"], time.perf_counter())
 
-# %% ../nbs/06_checkpoint.ipynb #b71dc2b8
+# %% ../nbs/06_checkpoint.ipynb #9c6757de
 def _checkpoint_due(step:int, # optimizer steps done
                     saved:tuple[int, float], # step and `time.perf_counter()` of the last checkpoint (or of the start)
                     cfg:TrainConfig, # checkpoint_interval, checkpoint_seconds, steps
@@ -309,7 +321,7 @@ def _checkpoint_due(step:int, # optimizer steps done
     late = time.perf_counter() - saved[1] >= cfg.checkpoint_seconds
     return proc.all_sum(float(late))[0] > 0 if proc.world > 1 else late
 
-# %% ../nbs/06_checkpoint.ipynb #c9c31ca0
+# %% ../nbs/06_checkpoint.ipynb #7deddb0f
 LOG_FIELDS = ("step", "train_loss", "val_loss", "lr", "flops", "tokens_per_s", "elapsed_s")
 
 def write_logs(out_dir:Path, history:list[dict], summary:dict):
