@@ -141,9 +141,9 @@ def _headline_sentence(h:dict) -> str:
     out = [f"At context {h['context']} the final model's MAE is {h['final_mae']:.4f}"]
     for name in ("persistence", "linear"):
         if name in h: out.append(f"{name} has {h[name]['mae_ratio']:.2f}x that error")
-    if "rounding_floor" in h:
-        floor = h["rounding_floor"]["mae"]
-        out.append(f"it is {h['final_mae'] / floor:.0f}x the rounding floor ({floor:.4f})")
+    floor = h.get("rounding_floor", {}).get("mae")
+    if floor: out.append(f"it is {h['final_mae'] / floor:.0f}x the rounding floor ({floor:.4f})")
+    elif floor is not None: out.append("the rounding floor is 0 (this protocol scores against the rounded text)")
     if "lv_fit" in h:
         out.append(f"and {h['final_mae'] - h['lv_fit']['mae']:.4f} above the LV fit's MAE ({_f(h['lv_fit']['mae'])})")
     return "; ".join(out) + "."
@@ -322,7 +322,8 @@ def plot_horizon_errors(run:RunFolder, res:dict):
     curves = _horizon_curves(run, ctx)
     if not curves: return None
     fig, ax = plt.subplots(figsize=(6, 3.5), dpi=72)
-    low = min(curves["rounding_floor"]) / 3 if "rounding_floor" in curves else min(min(m) for m in curves.values()) / 3
+    floor = [v for v in curves.get("rounding_floor", []) if v > 0]  # 0 under the seed's protocol (rounded truth)
+    low = (min(floor) if floor else min(v for m in curves.values() for v in m if v > 0)) / 3
     for name, maes in curves.items():
         below = max(maes) < low  # e.g. the LV fit of data simulated from that very model
         ax.plot(range(1, len(maes) + 1), np.full(len(maes), 1.15 * low) if below else maes,
