@@ -18,7 +18,8 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see `{self.prog} --help`)\n")
 
 def _add_preset_args(p:argparse.ArgumentParser, default:str="cpu"):
-    p.add_argument("--preset", default=default, help=f"preset name: seed, cpu or smoke (default: {default})")
+    from lv_llmtime.presets import PRESETS
+    p.add_argument("--preset", default=default, help=f"preset name: {', '.join(PRESETS)} (default: {default})")
     p.add_argument("--model",
                    help="override the preset's model: a name (small, tiny, qwen2.5-0.5b-random, "
                         "Qwen/Qwen2.5-0.5B-Instruct) or a local folder")
@@ -235,7 +236,7 @@ def _run_forecaster(run_dir:str, stage:str|None) -> tuple:
         model, tok = study.model()
         if stage != "untrained": load_checkpoint(model, run.stage(stage))
         ctx = run.metrics(stage).get("context_length") if stage != "untrained" else None
-        kw = forecast_settings(p) | dict(alpha=study.data.alpha, decimals=p.decimals, horizon=p.horizon,
+        kw = forecast_settings(p, model.device) | dict(alpha=study.data.alpha, decimals=p.decimals, horizon=p.horizon,
                                          context_length=ctx or max(p.eval_contexts))
         return model, tok, kw, f"{run.root} ({stage})"
 

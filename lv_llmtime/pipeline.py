@@ -184,7 +184,7 @@ def validation_mae(study:Study, spec:StageSpec, model, tok, ledger:FlopsLedger) 
     load_checkpoint(model, trained_weights(study, spec.name))
     return evaluate(model, tok, data.trajectories, data.val, spec.context_length, horizon=p.horizon, alpha=data.alpha,
                     decimals=p.decimals, ledger=ledger, experiment=spec.name, protocol=p.protocol,
-                    **forecast_settings(p))["mae"]
+                    **forecast_settings(p, model.device))["mae"]
 
 def train_stage(study:Study, spec:StageSpec, ledger:FlopsLedger) -> dict:
     "Train one model for a training stage (and forecast the validation split when winners go by MAE); its metrics."
@@ -225,7 +225,7 @@ def eval_stage(study:Study, spec:StageSpec, ledger:FlopsLedger) -> dict:
     for ctx in spec.contexts:
         m, windows, result = evaluate(model, tok, data.trajectories, study.test_systems(final), ctx, horizon=p.horizon,
                                       alpha=data.alpha, decimals=p.decimals, ledger=ledger, experiment=spec.name,
-                                      return_details=True, protocol=p.protocol, **forecast_settings(p))
+                                      return_details=True, protocol=p.protocol, **forecast_settings(p, model.device))
         by_context[str(ctx)] = _plain(m)
         study.log(f"    context {ctx}: MSE {m['mse']:.4g}, MAE {m['mae']:.4g} on {m['n_windows']} windows "
                   f"({m['invalid_rate']:.1%} invalid)")
@@ -381,7 +381,7 @@ def _evaluate(run:RunFolder, stage:str|None, p:Preset, log) -> dict:
     for ctx in p.eval_contexts:
         kw = dict(horizon=p.horizon, alpha=study.data.alpha, decimals=p.decimals)
         out[ctx] = {stage: evaluate(model, tok, study.data.trajectories, test, ctx, ledger=ledger, experiment=name,
-                                    protocol=p.protocol, **forecast_settings(p), **kw)}
+                                    protocol=p.protocol, **forecast_settings(p, model.device), **kw)}
         out[ctx] |= evaluate_baselines(study.data.trajectories, test, ctx, protocol=p.protocol, **kw)
         md += [f"context {ctx}, {_PROTOCOL_NAMES[p.protocol]} ({out[ctx][stage]['n_windows']} windows of "
                f"{len(test)} test systems):", "",

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 import numpy as np
+import torch
 
 # %% auto #0
 __all__ = ['PRESETS', 'Preset', 'with_overrides', 'get_preset', 'parse_overrides', 'StageSpec', 'grid_name', 'sweep_name',
@@ -127,6 +128,12 @@ PRESETS = {
                   grid_lrs=(1e-3, 3e-3), grid_ranks=(0,), grid_context=256, grid_steps=50,
                   sweep_contexts=(128, 256), sweep_steps=50,
                   lr=1e-3, lora_rank=0, context_length=256, steps=4000),
+    "qwen-cpu": Preset(name="qwen-cpu", model="qwen2.5-coder-0.5b-instruct-q4", split="seed", protocol="seed",
+                       lm_head_bias=True, restrict_vocab=True, stride=256, warmup_steps=20, weight_decay=0.01,
+                       eval_interval=100, eval_batches=4, eval_contexts=(128, 256), eval_systems=20,
+                       final_eval_systems=50, eval_batch_size=32, initial_lr=3e-4, initial_rank=8,
+                       initial_context=256, initial_steps=60, grid_lrs=(), grid_ranks=(), sweep_contexts=(),
+                       lr=1e-3, lora_rank=8, context_length=256, steps=400),
     "smoke": Preset(name="smoke", model="tiny", max_systems=40, batch_size=4, restrict_vocab=True, warmup_steps=5,
                     eval_interval=10, eval_batches=2, eval_contexts=(64, 128), eval_systems=4, final_eval_systems=4,
                     eval_batch_size=16, initial_lr=3e-3, initial_rank=0, initial_context=128, initial_steps=30,
@@ -296,7 +303,10 @@ def eval_systems(preset:Preset, # the study
     "The test systems an evaluation forecasts."
     return test[:preset.final_eval_systems if final else preset.eval_systems]
 
-def forecast_settings(p:Preset) -> dict:
-    "The preset's keyword arguments for `forecast`/`evaluate`."
+def forecast_settings(p:Preset, # the study
+                      device=None, # where the model runs (None: no autocast)
+                     ) -> dict:
+    "The preset's keyword arguments for `forecast`/`evaluate`, with bf16 autocast where the preset asks and it pays."
+    from lv_llmtime.checkpoint import use_autocast
     return dict(max_int_digits=p.max_int_digits, batch_size=p.eval_batch_size, num_samples=p.num_samples,
-                temperature=p.temperature, seed=p.seed)
+                temperature=p.temperature, seed=p.seed, autocast=device is not None and use_autocast(p, torch.device(device)))
