@@ -18,7 +18,7 @@ __all__ = ['QWEN25_NAME', 'MODEL_CONFIGS', 'RANDOM_QWEN', 'PRETRAINED_GGUF', 'OF
            'model_config', 'default_device', 'default_dtype', 'limit_cpu_threads', 'as_dtype', 'build_random_model',
            'OfflineModelError', 'load_pretrained', 'GGUFParts', 'model_cache_dir', 'gguf_part_paths',
            'GGUFChecksumError', 'assemble_gguf', 'gguf_architecture', 'load_gguf', 'load_model', 'model_config_of',
-           'check_weights', 'save_quietly', 'parameter_counts']
+           'check_weights', 'save_quietly', 'parameter_counts', 'chat_answer']
 
 # %% ../nbs/03_models.ipynb #0f4d73a7
 QWEN25_NAME = "Qwen/Qwen2.5-0.5B-Instruct"
@@ -244,12 +244,18 @@ def model_config_of(name_or_path:str):
     try: return model_config(name_or_path)
     except KeyError: pass
     if Path(name_or_path).is_dir(): return AutoConfig.from_pretrained(str(name_or_path), local_files_only=True)
+    if name_or_path == PRETRAINED_GGUF: return Qwen2Config(**{**qwen25_config().to_dict(), "tie_word_embeddings": False})
+    if str(name_or_path).endswith(".gguf") and Path(name_or_path).is_file():
+        return AutoConfig.from_pretrained(str(Path(name_or_path).parent), gguf_file=Path(name_or_path).name)
     load_model(name_or_path, device="cpu")  # raises OfflineModelError with the offline choices
     raise ValueError(f"{name_or_path!r}: loaded, but it is neither a known name nor a folder")
 
 def check_weights(model:str):
     "Fail fast with `OfflineModelError` if the model's pretrained weights are not on this machine."
     if model in MODEL_CONFIGS or model == RANDOM_QWEN or Path(model).is_dir(): return
+    if model == PRETRAINED_GGUF:
+        gguf_part_paths()  # raises OfflineModelError naming a missing package
+        return
     try: AutoConfig.from_pretrained(model, local_files_only=True)
     except (OSError, ValueError): load_model(model, device="cpu")  # raises OfflineModelError naming the offline choices
 
@@ -270,3 +276,17 @@ def parameter_counts(config:Qwen2Config) -> dict:
     with torch.device("meta"): model = Qwen2ForCausalLM(copy.deepcopy(config))
     total = sum(p.numel() for p in model.parameters())
     return dict(total=total, non_embedding=total - model.model.embed_tokens.weight.numel())
+
+# %% ../nbs/03_models.ipynb #24530c05
+@torch.no_grad()
+def chat_answer(model, # a chat model (e.g. the pretrained GGUF's)
+                tokenizer, # its tokenizer, with a chat template
+                question:str, # one user message
+                max_new_tokens:int=24, # answer length cap
+               ) -> str:
+    "The model's greedy answer to one user message, through its chat template."
+    ids = tokenizer.apply_chat_template([{"role": "user", "content": question}], add_generation_prompt=True, return_tensors="pt")
+    ids = (ids if torch.is_tensor(ids) else ids["input_ids"]).to(model.device)
+    out = model.generate(ids, attention_mask=torch.ones_like(ids), max_new_tokens=max_new_tokens, do_sample=False,
+                         pad_token_id=tokenizer.pad_token_id or tokenizer.eos_token_id)
+    return tokenizer.decode(out[0, ids.shape[1]:], skip_special_tokens=True).strip()
