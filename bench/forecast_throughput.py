@@ -14,6 +14,10 @@ where a batch-1 decoding step costs about as much as a batch-32 one, the ratio g
     python bench/forecast_throughput.py --model qwen2.5-0.5b-random --windows 16   # the real architecture
     python bench/forecast_throughput.py --threads 1              # on a shared CPU one thread is faster for small models
     python bench/forecast_throughput.py --context-length 768 --windows 32
+    python bench/forecast_throughput.py --precision fp32         # float32 for both (default: bf16 autocast where it pays)
+
+Both contestants run at the same precision: under bf16 autocast where the device has fast bf16
+kernels (CUDA, or a CPU with AVX512-BF16/AMX: `checkpoint.cpu_has_native_bf16`), else in float32.
 """
 import argparse, time, warnings
 import numpy as np
@@ -22,6 +26,7 @@ from lv_llmtime.data import load_lv, shipped_data_path, split_systems
 from lv_llmtime.forecast import LLMTimeGrammar, default_max_int_digits, forecast, prompt_ids, parse_forecasts
 from lv_llmtime.evaluation import eval_windows
 from lv_llmtime.models import load_model
+from lv_llmtime.checkpoint import cpu_has_native_bf16
 from lv_llmtime.preprocessor import LLMTimeFormat, fit_alpha
 
 def naive_forecast(model, tokenizer, prompts:list[list[int]], n_new:int, time_limit_s:float|None=None) -> list[str]:
@@ -46,18 +51,20 @@ def timed(f):
     if torch.cuda.is_available(): torch.cuda.synchronize()
     return out, time.perf_counter() - t
 
-def bench(model, tok, traj, test, alpha, context_length, windows, horizon, batch_size, naive_time_limit_s=None) -> dict:
+def bench(model, tok, traj, test, alpha, context_length, windows, horizon, batch_size, naive_time_limit_s=None, autocast=False) -> dict:
     "Time ours and the naive loop on the same windows (the naive one on the first ones only if cut at `naive_time_limit_s`); steps/s, ratio, prefill bound."
     fmt = LLMTimeFormat()
     hist = eval_windows(traj, test, context_length, horizon, alpha=alpha, tokenizer=tok).histories[:windows]
     prompts = prompt_ids(hist, alpha, context_length, fmt, tok)
     n_new = LLMTimeGrammar(fmt, horizon, default_max_int_digits(hist, alpha, fmt)).max_tokens
-    kw = dict(horizon=horizon, alpha=alpha, context_length=context_length, batch_size=batch_size)
-    forecast(model, tok, hist[:2], **kw); naive_forecast(model, tok, prompts[:1], n_new)  # warm up
+    kw = dict(horizon=horizon, alpha=alpha, context_length=context_length, batch_size=batch_size, autocast=autocast)
+    same_precision = lambda: torch.autocast(model.device.type, dtype=torch.bfloat16, enabled=autocast)  # for the naive loop
+    forecast(model, tok, hist[:2], **kw)  # warm up
+    with same_precision(): naive_forecast(model, tok, prompts[:1], n_new)
     ours, t_ours = timed(lambda: forecast(model, tok, hist, return_details=True, **kw))
-    texts, t_naive = timed(lambda: naive_forecast(model, tok, prompts, n_new, naive_time_limit_s))
+    with same_precision(): texts, t_naive = timed(lambda: naive_forecast(model, tok, prompts, n_new, naive_time_limit_s))
     n = len(texts)  # windows the naive loop did: all of them unless cut
-    _, t_prefill = timed(lambda: prefill_only(model, prompts[:n]))
+    with same_precision(): _, t_prefill = timed(lambda: prefill_only(model, prompts[:n]))
     _, valid = parse_forecasts(texts, alpha, horizon, 2, fmt)
     return dict(context=context_length, windows=len(hist), ours=len(hist) * horizon / t_ours, naive=n * horizon / t_naive,
                 ratio=(t_naive / n) / (t_ours / len(hist)), bound=t_naive / t_prefill, ours_invalid=ours.invalid_rate,
@@ -72,20 +79,27 @@ def main(argv=None):
     p.add_argument("--batch-size", type=int, default=32)
     p.add_argument("--threads", type=int, default=None, help="torch threads (default: torch's choice)")
     p.add_argument("--device", default=None)
+    p.add_argument("--precision", choices=("bf16", "fp32"), default=None,
+                   help="bf16 autocast or float32, for both (default: bf16 where the device has fast bf16 kernels)")
+    p.add_argument("--naive-time-limit", type=float, default=300, help="seconds of the naive loop per context; it then stops and is timed per window (default 300)")
     a = p.parse_args(argv)
     if a.threads: torch.set_num_threads(a.threads)
     warnings.simplefilter("ignore")
     model, tok = load_model(a.model, device=a.device)
+    fast_bf16 = torch.cuda.is_bf16_supported() if model.device.type == "cuda" else cpu_has_native_bf16()
+    autocast = (a.precision or ("bf16" if fast_bf16 else "fp32")) == "bf16"
     traj, _ = load_lv(shipped_data_path())
     train, _, test = split_systems(len(traj))
     alpha = fit_alpha(traj[train])
-    print(f"model {a.model} on {model.device} ({torch.get_num_threads()} threads), horizon {a.horizon}, batch {a.batch_size}")
+    print(f"model {a.model} on {model.device} ({torch.get_num_threads()} threads), horizon {a.horizon}, batch {a.batch_size}, "
+          f"{'bf16 autocast' if autocast else 'float32'} for both")
     print(f"{'context':>8}{'windows':>8}{'ours steps/s':>14}{'naive steps/s':>15}{'ratio':>8}{'prefill bound':>15}{'invalid ours/naive':>20}")
     rows = []
     for ctx in a.context_length:
-        r = bench(model, tok, traj, test, alpha, ctx, a.windows, a.horizon, a.batch_size); rows.append(r)
+        r = bench(model, tok, traj, test, alpha, ctx, a.windows, a.horizon, a.batch_size, a.naive_time_limit, autocast); rows.append(r)
         print(f"{r['context']:>8}{r['windows']:>8}{r['ours']:>14.1f}{r['naive']:>15.1f}{r['ratio']:>7.1f}x{r['bound']:>14.1f}x"
-              f"{r['ours_invalid']:>11.0%} / {r['naive_invalid']:.0%}", flush=True)
+              f"{r['ours_invalid']:>11.0%} / {r['naive_invalid']:.0%}"
+              + (f"  (naive loop stopped after {r['naive_windows']} windows)" if r['naive_windows'] < r['windows'] else ""), flush=True)
     print(f"ratio: {min(r['ratio'] for r in rows):.2f}x (the lowest over contexts {', '.join(str(r['context']) for r in rows)})")
     return rows
 
