@@ -18,6 +18,9 @@ where a batch-1 decoding step costs about as much as a batch-32 one, the ratio g
 
 Both contestants run at the same precision: under bf16 autocast where the device has fast bf16
 kernels (CUDA, or a CPU with AVX512-BF16/AMX: `checkpoint.cpu_has_native_bf16`), else in float32.
+Under autocast the same numbers are multiplied, but not the same way: `generate` casts every float32
+weight to bf16 at every call, so at every token, while `forecast` casts them once per call
+(`checkpoint.bf16_weights`). `--precision fp32` compares the two with no cast at all.
 """
 import argparse, time, warnings
 import numpy as np

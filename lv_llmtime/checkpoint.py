@@ -4,7 +4,7 @@
 
 # %% ../nbs/06_checkpoint.ipynb #d2996ae4
 from __future__ import annotations
-import csv, json, os, random, shutil, time
+import contextlib, csv, json, os, random, shutil, time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,8 +20,8 @@ if TYPE_CHECKING: from lv_llmtime.trainer import TrainConfig, Windows, _FlopsMet
 
 # %% auto #0
 __all__ = ['CKPT', 'CKPT_TMP', 'CKPT_OLD', 'LOG_FIELDS', 'init_distributed', 'cpu_has_native_bf16', 'use_autocast',
-           'seed_everything', 'rng_state', 'set_rng_state', 'find_checkpoint', 'swap_in_checkpoint', 'read_state',
-           'trainable_parameters', 'load_trainable', 'load_checkpoint', 'write_logs', 'plot_history']
+           'bf16_weights', 'seed_everything', 'rng_state', 'set_rng_state', 'find_checkpoint', 'swap_in_checkpoint',
+           'read_state', 'trainable_parameters', 'load_trainable', 'load_checkpoint', 'write_logs', 'plot_history']
 
 # %% ../nbs/06_checkpoint.ipynb #a043a5fd
 def init_distributed(device:torch.device) -> tuple[int, int]:
@@ -60,6 +60,23 @@ def use_autocast(cfg, # the run's `TrainConfig` (its `autocast` flag)
     if not cfg.autocast: return False
     if device.type == "cuda": return torch.cuda.is_bf16_supported()
     return device.type == "cpu" and cpu_has_native_bf16()
+
+# %% ../nbs/06_checkpoint.ipynb #9f6a4299
+@contextlib.contextmanager
+def bf16_weights(model:nn.Module, # any module; its `nn.Linear` layers are cast
+                 enabled:bool=True, # False: change nothing
+                 only_frozen:bool=True, # leave weights that require gradients in float32 (training)
+                ):
+    "While open, the float32 weights of `model`'s linear layers are bf16 copies (what autocast multiplies anyway)."
+    tied = {id(m.weight) for m in model.modules() if isinstance(m, nn.Embedding)}
+    swapped = [m.weight for m in model.modules() if enabled and isinstance(m, nn.Linear) and id(m.weight) not in tied
+               and m.weight.dtype == torch.float32 and not (only_frozen and m.weight.requires_grad)]
+    originals = [w.data for w in swapped]
+    try:
+        for w in swapped: w.data = w.data.to(torch.bfloat16)
+        yield model
+    finally:
+        for w, data in zip(swapped, originals): w.data = data
 
 # %% ../nbs/06_checkpoint.ipynb #493ee3f0
 @dataclass

@@ -14,6 +14,7 @@ from .preprocessor import (LLMTimeFormat, _resolve_format, encode_series, decode
                                      tokenize_texts, forecast_prompt)
 from .flops import count_flops
 from .lora import lora_layers
+from .checkpoint import bf16_weights
 
 # %% auto #0
 __all__ = ['check_histories', 'prompt_ids', 'fit_histories', 'int_digits_needed', 'GrammarState', 'LLMTimeGrammar', 'FreeRun',
@@ -350,20 +351,21 @@ def _generate_texts(model, tokenizer, prompts:list, rule, rows:list|None, num_sa
     generator = torch.Generator(model.device).manual_seed(seed) if num_samples > 1 else None
     per_batch, order = max(1, batch_size // num_samples), np.argsort([len(p) for p in prompts], kind="stable")
     texts, n_new, flops = [None] * len(prompts), 0, 0
-    for start in range(0, len(order), per_batch):
-        idx = order[start:start + per_batch]
-        width, n_rows = max(len(prompts[i]) for i in idx), None if rows is None else len(rows)
-        cost = lambda n: generation_flops(model, width, len(idx), num_samples, n, n_rows)
-        if ledger is not None: ledger.plan(experiment, cost(rule.max_tokens))
-        with torch.autocast(model.device.type, dtype=torch.bfloat16, enabled=autocast):
+    amp = torch.autocast(model.device.type, dtype=torch.bfloat16, enabled=autocast)
+    with amp, bf16_weights(model, enabled=autocast, only_frozen=False):  # weights cast once, not at every token
+        for start in range(0, len(order), per_batch):
+            idx = order[start:start + per_batch]
+            width, n_rows = max(len(prompts[i]) for i in idx), None if rows is None else len(rows)
+            cost = lambda n: generation_flops(model, width, len(idx), num_samples, n, n_rows)
+            if ledger is not None: ledger.plan(experiment, cost(rule.max_tokens))
             tokens, steps = decode_batch(model, [prompts[i] for i in idx], rule, rows, pad_id, num_samples,
                                          temperature, generator)
-        flops += (spent := cost(steps))
-        if ledger is not None: ledger.charge(experiment, spent, kind=ledger_kind)
-        tokens = tokens.view(len(idx), num_samples, -1).cpu()
-        n_new += int((tokens >= 0).sum())
-        for j, i in enumerate(idx):
-            texts[i] = [tokenizer.decode(t[t >= 0].tolist(), skip_special_tokens=True) for t in tokens[j]]
+            flops += (spent := cost(steps))
+            if ledger is not None: ledger.charge(experiment, spent, kind=ledger_kind)
+            tokens = tokens.view(len(idx), num_samples, -1).cpu()
+            n_new += int((tokens >= 0).sum())
+            for j, i in enumerate(idx):
+                texts[i] = [tokenizer.decode(t[t >= 0].tolist(), skip_special_tokens=True) for t in tokens[j]]
     return texts, n_new, flops
 
 # %% ../nbs/08_forecast.ipynb #3eb34a68
