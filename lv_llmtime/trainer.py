@@ -18,7 +18,8 @@ from .flops import count_flops
 from .ledger import BudgetExceeded, FlopsLedger
 from .lora import apply_lora, lora_layers
 from .checkpoint import (_Proc, _checkpoint_due, _checkpoint_state, _rank_slice, _restore, _resume_state,
-                                   _save_checkpoint, seed_everything, trainable_parameters, write_logs)
+                                   _save_checkpoint, bf16_weights, seed_everything, trainable_parameters,
+                                   write_logs)
 
 # %% auto #0
 __all__ = ['SCHEDULES', 'TrainConfig', 'lr_factor', 'window_order', 'Windows', 'as_token_ids', 'make_train_windows',
@@ -395,34 +396,35 @@ def train(model:nn.Module, # a transformers causal LM (e.g. from `load_model`); 
     step, saved, stopped, done = start, (start, t_start), "", state["pending"]  # done: steps not yet logged
     bar = progress_bar(total=cfg.steps, initial=start, desc=cfg.experiment, disable=not progress or proc.rank)
     try:  # the loop: one optimizer step, then a log row, evaluation and checkpoint when due
-        while step < cfg.steps and not stopped:
-            # stop before, not in the middle of, a step (and its evaluation) that would exceed the allowance
-            val_loss, stopped = None, flops.refuse(plan.step + (plan.eval if step + 1 in plan.eval_steps else 0))
-            if not stopped:
-                t0, lr = time.perf_counter(), optimizer.param_groups[0]["lr"]  # the schedule's rate for this step
-                flops.add("train", plan.step)  # spent once started, even if the step then fails
-                loss = _forward_backward(loss_fn, data, step, cfg, proc)
-                _clip_grads(params, cfg, loss, step, optimizer, ckpt)  # raises on NaN/inf, before the update
-                optimizer.step()
-                scheduler.step()
-                optimizer.zero_grad(set_to_none=True)
-                done.append((loss, time.perf_counter() - t0))
-                step += 1
-                bar.update(1)
-                if step in plan.eval_steps:
-                    val_loss = _evaluate(loss_fn, val, cfg.batch_size, proc)
-                    flops.add("eval", plan.eval)
-            best = _better(best, val_loss, step, cfg)
-            summary = _summary(cfg, step, flops.total, stopped, proc.world, best)
-            if done and (stopped or val_loss is not None or step % cfg.log_interval == 0 or step == cfg.steps):
-                history, done = [*history, _log_row(step, done, lr, val_loss, flops.total, cfg, t_start)], []
-                flops.charge()
-                bar.set_postfix(loss=f"{history[-1]['train_loss']:.4f}", lr=f"{lr:.2e}", flops=f"{flops.total:.3e}")
-                if proc.rank == 0: write_logs(out, history, summary)
-            save = lambda folder: _save_checkpoint(folder, _checkpoint_state(summary, cfg, history, done, rows, data),
-                                                   model, params, optimizer, scheduler, flops, proc)
-            if val_loss is not None and best is not None and best["step"] == step: save(out/"best")
-            if _checkpoint_due(step, saved, cfg, stopped, proc): ckpt, saved = save(out)  # saved: its step and time
+        with bf16_weights(model, enabled=proc.amp):  # frozen weights cast to bf16 once, not at every step
+            while step < cfg.steps and not stopped:
+                # stop before, not in the middle of, a step (and its evaluation) that would exceed the allowance
+                val_loss, stopped = None, flops.refuse(plan.step + (plan.eval if step + 1 in plan.eval_steps else 0))
+                if not stopped:
+                    t0, lr = time.perf_counter(), optimizer.param_groups[0]["lr"]  # the schedule's rate for this step
+                    flops.add("train", plan.step)  # spent once started, even if the step then fails
+                    loss = _forward_backward(loss_fn, data, step, cfg, proc)
+                    _clip_grads(params, cfg, loss, step, optimizer, ckpt)  # raises on NaN/inf, before the update
+                    optimizer.step()
+                    scheduler.step()
+                    optimizer.zero_grad(set_to_none=True)
+                    done.append((loss, time.perf_counter() - t0))
+                    step += 1
+                    bar.update(1)
+                    if step in plan.eval_steps:
+                        val_loss = _evaluate(loss_fn, val, cfg.batch_size, proc)
+                        flops.add("eval", plan.eval)
+                best = _better(best, val_loss, step, cfg)
+                summary = _summary(cfg, step, flops.total, stopped, proc.world, best)
+                if done and (stopped or val_loss is not None or step % cfg.log_interval == 0 or step == cfg.steps):
+                    history, done = [*history, _log_row(step, done, lr, val_loss, flops.total, cfg, t_start)], []
+                    flops.charge()
+                    bar.set_postfix(loss=f"{history[-1]['train_loss']:.4f}", lr=f"{lr:.2e}", flops=f"{flops.total:.3e}")
+                    if proc.rank == 0: write_logs(out, history, summary)
+                save = lambda folder: _save_checkpoint(folder, _checkpoint_state(summary, cfg, history, done, rows, data),
+                                                       model, params, optimizer, scheduler, flops, proc)
+                if val_loss is not None and best is not None and best["step"] == step: save(out/"best")
+                if _checkpoint_due(step, saved, cfg, stopped, proc): ckpt, saved = save(out)  # saved: its step and time
         if stopped and proc.rank == 0: write_logs(out, history, summary)  # the summary says why it stopped
         if stopped: warnings.warn(f"{cfg.experiment}: stopped after {step} of {cfg.steps} steps ({stopped})")
     finally:
