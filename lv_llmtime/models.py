@@ -213,7 +213,10 @@ def load_gguf(path:str|Path, # a Qwen2-family `.gguf` file
             shutil.rmtree(folder, ignore_errors=True); os.replace(tmp, folder)
         finally: shutil.rmtree(tmp, ignore_errors=True)
         del model
-    model = AutoModelForCausalLM.from_pretrained(str(folder), dtype=dtype, attn_implementation=attn_implementation, local_files_only=True)
+    config = AutoConfig.from_pretrained(str(folder), local_files_only=True)
+    if hasattr(config, "quantization_config"): del config.quantization_config  # plain float weights: no GGUF quantizer
+    model = AutoModelForCausalLM.from_pretrained(str(folder), config=config, dtype=dtype, attn_implementation=attn_implementation,
+                                                 local_files_only=True)
     tok = AutoTokenizer.from_pretrained(str(folder), local_files_only=True)
     return model.eval(), tok
 
