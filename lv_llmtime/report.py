@@ -145,7 +145,8 @@ def _headline_sentence(h:dict) -> str:
     if floor: out.append(f"it is {h['final_mae'] / floor:.0f}x the rounding floor ({floor:.4f})")
     elif floor is not None: out.append("the rounding floor is 0 (this protocol scores against the rounded text)")
     if "lv_fit" in h:
-        out.append(f"and {h['final_mae'] - h['lv_fit']['mae']:.4f} above the LV fit's MAE ({_f(h['lv_fit']['mae'])})")
+        gap = h['final_mae'] - h['lv_fit']['mae']
+        out.append(f"and {abs(gap):.4f} {'above' if gap >= 0 else 'below'} the LV fit's MAE ({_f(h['lv_fit']['mae'])})")
     return "; ".join(out) + "."
 
 def _headline_lines(res:dict) -> list[str]:
