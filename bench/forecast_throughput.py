@@ -29,7 +29,7 @@ from lv_llmtime.data import load_lv, shipped_data_path, split_systems
 from lv_llmtime.forecast import LLMTimeGrammar, default_max_int_digits, forecast, prompt_ids, parse_forecasts
 from lv_llmtime.evaluation import eval_windows
 from lv_llmtime.models import load_model
-from lv_llmtime.checkpoint import cpu_has_native_bf16
+from lv_llmtime.checkpoint import use_autocast
 from lv_llmtime.preprocessor import LLMTimeFormat, fit_alpha
 
 def naive_forecast(model, tokenizer, prompts:list[list[int]], n_new:int, time_limit_s:float|None=None) -> list[str]:
@@ -89,8 +89,8 @@ def main(argv=None):
     if a.threads: torch.set_num_threads(a.threads)
     warnings.simplefilter("ignore")
     model, tok = load_model(a.model, device=a.device)
-    fast_bf16 = torch.cuda.is_bf16_supported() if model.device.type == "cuda" else cpu_has_native_bf16()
-    autocast = (a.precision or ("bf16" if fast_bf16 else "fp32")) == "bf16"
+    where_it_pays = use_autocast(argparse.Namespace(autocast=True), model.device)
+    autocast = {"bf16": True, "fp32": False, None: where_it_pays}[a.precision]
     traj, _ = load_lv(shipped_data_path())
     train, _, test = split_systems(len(traj))
     alpha = fit_alpha(traj[train])

@@ -54,10 +54,11 @@ def cpu_has_native_bf16(cpuinfo:str|None=None, # contents of /proc/cpuinfo (defa
     return "avx512_bf16" in flags or "amx_bf16" in flags
 
 def use_autocast(cfg, # the run's `TrainConfig` (its `autocast` flag)
-                 device:torch.device, # where the run computes
+                 device:torch.device|str, # where the run computes
                 ) -> bool:
     "Whether bf16 autocast applies on `device`: where it pays (CUDA with bf16, a CPU with native bf16)."
     if not cfg.autocast: return False
+    device = torch.device(device)
     if device.type == "cuda": return torch.cuda.is_bf16_supported()
     return device.type == "cpu" and cpu_has_native_bf16()
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 import numpy as np
-import torch
 
 # %% auto #0
 __all__ = ['PRESETS', 'Preset', 'with_overrides', 'get_preset', 'parse_overrides', 'StageSpec', 'grid_name', 'sweep_name',
@@ -309,4 +308,4 @@ def forecast_settings(p:Preset, # the study
     "The preset's keyword arguments for `forecast`/`evaluate`, with bf16 autocast where the preset asks and it pays."
     from lv_llmtime.checkpoint import use_autocast
     return dict(max_int_digits=p.max_int_digits, batch_size=p.eval_batch_size, num_samples=p.num_samples,
-                temperature=p.temperature, seed=p.seed, autocast=device is not None and use_autocast(p, torch.device(device)))
+                temperature=p.temperature, seed=p.seed, autocast=device is not None and use_autocast(p, device))
