@@ -9,11 +9,11 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from fastcore.basics import patch
-from transformers import DynamicCache
 from .preprocessor import (LLMTimeFormat, _resolve_format, encode_series, decode_series, alphabet_ids,
                                      tokenize_texts, forecast_prompt)
 from .flops import count_flops
 from .lora import lora_layers
+from .models import fast_attention, kv_buffer_cache
 from .checkpoint import bf16_weights
 
 # %% auto #0
@@ -216,11 +216,13 @@ def _pick(logits:torch.Tensor, temperature:float, generator:torch.Generator|None
     return torch.multinomial(probs, 1, generator=generator)[:, 0]
 
 # %% ../nbs/08_forecast.ipynb #d9c68757
-def _prefill(model, prompts:list[list[int]], pad_id:int, num_samples:int):
-    "Run the left-padded prompts once; returns decoder, cache, last hidden states, mask and positions per sample."
+def _prefill(model, prompts:list[list[int]], pad_id:int, num_samples:int, new_tokens:int):
+    "Run the left-padded prompts once into a cache with room for `new_tokens` more: decoder, cache, hidden, mask, positions."
     ids, mask = left_pad(prompts, pad_id, model.device)
     pos = (mask.cumsum(1) - 1).clamp(min=0)
-    decoder, cache = model.get_decoder(), DynamicCache(config=model.config)
+    kind = model.device.type
+    dtype = torch.get_autocast_dtype(kind) if torch.is_autocast_enabled(kind) else None  # the dtype attention reads
+    decoder, cache = model.get_decoder(), kv_buffer_cache(model.config, ids.shape[1] + new_tokens, dtype)
     out = decoder(input_ids=ids, attention_mask=mask, position_ids=pos, cache=cache, use_cache=True)
     hidden = out.last_hidden_state[:, -1]
     if num_samples > 1:
@@ -241,24 +243,25 @@ def decode_batch(model, # causal LM with `get_decoder()` and `get_output_embeddi
                 ) -> tuple[torch.Tensor, int]: # tokens (B*S, n) with -1 after a sequence is done, and n
     "Generate until `rule` says every sequence is done (or its token budget is spent)."
     device = model.device
-    decoder, cache, hidden, mask, pos = _prefill(model, prompts, pad_id, num_samples)
-    row_ids = None if rows is None else torch.tensor(rows, device=device)
-    head, state, out = _output_head(model, row_ids), rule.start(len(hidden), device), []
-    next_pos, one = pos[:, -1:] + 1, torch.ones_like(mask[:, :1])
-    for _ in range(rule.max_tokens):
-        logits = head(hidden).float()
-        allowed = rule.allowed(state)
-        if allowed is not None: logits = logits.masked_fill(~allowed, float("-inf"))
-        choice = _pick(logits, temperature, generator)
-        token = choice if row_ids is None else row_ids[choice]
-        out.append(torch.where(state.done, -1, token))
-        rule.advance(state, choice)
-        if state.done.all(): break
-        token, mask = torch.where(state.done, pad_id, token), torch.cat([mask, one], dim=1)
-        hidden = decoder(input_ids=token[:, None], attention_mask=mask, position_ids=next_pos,
-                         cache=cache, use_cache=True).last_hidden_state[:, -1]
-        next_pos = next_pos + 1
-    return torch.stack(out, dim=1), len(out)
+    with fast_attention(model):  # batched products for one-token attention on a CPU (`models.fast_attention`)
+        decoder, cache, hidden, mask, pos = _prefill(model, prompts, pad_id, num_samples, rule.max_tokens)
+        row_ids = None if rows is None else torch.tensor(rows, device=device)
+        head, state, out = _output_head(model, row_ids), rule.start(len(hidden), device), []
+        next_pos, one = pos[:, -1:] + 1, torch.ones_like(mask[:, :1])
+        for _ in range(rule.max_tokens):
+            logits = head(hidden).float()
+            allowed = rule.allowed(state)
+            if allowed is not None: logits = logits.masked_fill(~allowed, float("-inf"))
+            choice = _pick(logits, temperature, generator)
+            token = choice if row_ids is None else row_ids[choice]
+            out.append(torch.where(state.done, -1, token))
+            rule.advance(state, choice)
+            if state.done.all(): break
+            token, mask = torch.where(state.done, pad_id, token), torch.cat([mask, one], dim=1)
+            hidden = decoder(input_ids=token[:, None], attention_mask=mask, position_ids=next_pos,
+                             cache=cache, use_cache=True).last_hidden_state[:, -1]
+            next_pos = next_pos + 1
+        return torch.stack(out, dim=1), len(out)
 
 # %% ../nbs/08_forecast.ipynb #df308c78
 def _lora_setting(model) -> dict:

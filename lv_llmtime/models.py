@@ -4,21 +4,25 @@
 
 # %% ../nbs/03_models.ipynb #e2d3d988
 from __future__ import annotations
-import copy, hashlib, importlib, os, shutil, tempfile
+import contextlib, copy, hashlib, importlib, os, shutil, tempfile
 from dataclasses import dataclass
 from pathlib import Path
 import torch
 from transformers import AutoModelForCausalLM, PreTrainedModel, PreTrainedTokenizerBase, PreTrainedTokenizerFast, Qwen2Config, Qwen2ForCausalLM
-from transformers import AutoConfig, AutoTokenizer
+from transformers import AttentionInterface, AutoConfig, AutoTokenizer
+from transformers.cache_utils import Cache, StaticLayer
+from transformers.integrations.sdpa_attention import sdpa_attention_forward
+from transformers.masking_utils import AttentionMaskInterface, sdpa_mask
 from .core import atomic_write, available_cpus
 from .preprocessor import cache_dir, digit_tokenizer, qwen_tokenizer
 
 # %% auto #0
-__all__ = ['QWEN25_NAME', 'MODEL_CONFIGS', 'RANDOM_QWEN', 'PRETRAINED_GGUF', 'OFFLINE_CHOICES', 'CODER_GGUF', 'qwen25_config',
-           'model_config', 'default_device', 'default_dtype', 'limit_cpu_threads', 'as_dtype', 'build_random_model',
-           'OfflineModelError', 'load_pretrained', 'GGUFParts', 'model_cache_dir', 'gguf_part_paths',
-           'GGUFChecksumError', 'assemble_gguf', 'gguf_architecture', 'load_gguf', 'load_model', 'model_config_of',
-           'check_weights', 'save_quietly', 'parameter_counts', 'chat_answer']
+__all__ = ['QWEN25_NAME', 'MODEL_CONFIGS', 'RANDOM_QWEN', 'PRETRAINED_GGUF', 'OFFLINE_CHOICES', 'CODER_GGUF', 'FAST_ATTENTION',
+           'qwen25_config', 'model_config', 'default_device', 'default_dtype', 'limit_cpu_threads', 'as_dtype',
+           'build_random_model', 'OfflineModelError', 'load_pretrained', 'GGUFParts', 'model_cache_dir',
+           'gguf_part_paths', 'GGUFChecksumError', 'assemble_gguf', 'gguf_architecture', 'load_gguf', 'load_model',
+           'fast_sdpa_attention', 'fast_attention', 'KVBuffer', 'kv_buffer_cache', 'model_config_of', 'check_weights',
+           'save_quietly', 'parameter_counts', 'chat_answer']
 
 # %% ../nbs/03_models.ipynb #0f4d73a7
 QWEN25_NAME = "Qwen/Qwen2.5-0.5B-Instruct"
@@ -240,6 +244,75 @@ def load_model(name_or_path:str|Path="small", # "Qwen/Qwen2.5-0.5B-Instruct" or 
     elif name.endswith(".gguf"): model, tok = load_gguf(name_or_path, dtype, attn)
     else: model, tok = load_pretrained(name_or_path, dtype, attn, local_files_only)
     return model.to(device=device, dtype=dtype), tok
+
+# %% ../nbs/03_models.ipynb #79fe189a
+FAST_ATTENTION = "lv_llmtime_sdpa" # the name `fast_sdpa_attention` is registered under
+
+def _decode_attention(query, key, value, mask, scaling:float):
+    "Attention of one query per sequence over all cached keys: (B, H, 1, d) -> (B, 1, H, d)."
+    b, h, _, d = query.shape
+    kv_heads = key.shape[1]
+    with torch.autocast(query.device.type, enabled=False):
+        q = query.to(key.dtype).reshape(b, kv_heads, h // kv_heads, d)  # the query heads of each key/value head
+        scores = torch.matmul(q, key.transpose(-1, -2)).float() * scaling
+        if mask is not None:
+            scores = scores.masked_fill(~mask, float("-inf")) if mask.dtype == torch.bool else scores + mask
+        out = torch.matmul(torch.softmax(scores, dim=-1).to(value.dtype), value)
+    return out.reshape(b, h, 1, d).transpose(1, 2)
+
+def fast_sdpa_attention(module, query, key, value, attention_mask, dropout:float=0.0, scaling:float|None=None,
+                        **kwargs):
+    "`transformers`' SDPA attention, but batched products for decoding and float32 for training on a CPU."
+    if query.device.type == "cpu" and not dropout:
+        scaling = query.shape[-1] ** -0.5 if scaling is None else scaling
+        if query.shape[2] == 1: return _decode_attention(query, key, value, attention_mask, scaling), None
+        if torch.is_autocast_enabled("cpu") and torch.is_grad_enabled():
+            with torch.autocast("cpu", enabled=False):
+                out, _ = sdpa_attention_forward(module, query.float(), key.float(), value.float(), attention_mask,
+                                                scaling=scaling, **kwargs)
+            return out.to(torch.get_autocast_dtype("cpu")), None
+    return sdpa_attention_forward(module, query, key, value, attention_mask, dropout=dropout, scaling=scaling, **kwargs)
+
+AttentionInterface.register(FAST_ATTENTION, fast_sdpa_attention)
+AttentionMaskInterface.register(FAST_ATTENTION, sdpa_mask)  # the masks SDPA takes
+
+@contextlib.contextmanager
+def fast_attention(model:PreTrainedModel): # a transformers model using "sdpa" (others are left alone)
+    "Run `model` with `fast_sdpa_attention` inside the block, and with its own attention again after it."
+    before = model.config._attn_implementation
+    if before != "sdpa":
+        yield model
+        return
+    model.set_attn_implementation(FAST_ATTENTION)
+    try: yield model
+    finally: model.set_attn_implementation(before)
+
+# %% ../nbs/03_models.ipynb #7a52db72
+class KVBuffer(StaticLayer):
+    "A `StaticLayer` that stores keys and values in `dtype` and can repeat its batch after the prefill."
+    def __init__(self, capacity:int, # tokens it holds: prompt plus generated
+                 dtype:torch.dtype|None=None, # storage dtype (None: that of the first keys)
+                ):
+        super().__init__(max_cache_len=capacity)
+        self.dtype = dtype
+
+    def update(self, key_states, value_states, *args, **kwargs):
+        n, dtype = int(self.get_seq_length()) + key_states.shape[-2], self.dtype or key_states.dtype
+        if n > self.max_cache_len: raise ValueError(f"KVBuffer holds {self.max_cache_len} tokens, asked for {n}")
+        return super().update(key_states.to(dtype), value_states.to(dtype), *args, **kwargs)
+
+    def batch_repeat_interleave(self, repeats:int):
+        "Repeat every sequence `repeats` times in place of one (the samples of one prompt)."
+        if not self.is_initialized: return
+        self.keys, self.values = (t.repeat_interleave(repeats, dim=0) for t in (self.keys, self.values))
+        self.batch_size *= repeats
+
+def kv_buffer_cache(config, # the model's config
+                    capacity:int, # tokens per sequence: prompt plus generated
+                    dtype:torch.dtype|None=None, # storage dtype (None: the keys')
+                   ) -> Cache:
+    "A cache of one `KVBuffer` per layer."
+    return Cache(layers=[KVBuffer(capacity, dtype) for _ in range(config.num_hidden_layers)])
 
 # %% ../nbs/03_models.ipynb #59b33f1e
 def model_config_of(name_or_path:str):

@@ -17,13 +17,15 @@ from .preprocessor import alphabet_ids, make_windows, tokenize_texts
 from .flops import count_flops
 from .ledger import BudgetExceeded, FlopsLedger
 from .lora import apply_lora, lora_layers
+from .models import fast_attention
 from .checkpoint import (_Proc, _checkpoint_due, _checkpoint_state, _rank_slice, _restore, _resume_state,
                                    _save_checkpoint, bf16_weights, seed_everything, trainable_parameters,
                                    write_logs)
 
 # %% auto #0
 __all__ = ['SCHEDULES', 'TrainConfig', 'lr_factor', 'window_order', 'Windows', 'as_token_ids', 'make_train_windows',
-           'output_rows', 'CausalLMLoss', 'FlopsPlan', 'eval_points', 'plan_flops', 'TrainResult', 'train']
+           'output_rows', 'padded_at_end', 'CausalLMLoss', 'FlopsPlan', 'eval_points', 'plan_flops', 'TrainResult',
+           'train']
 
 # %% ../nbs/07_trainer.ipynb #dc452a00
 @dataclass
@@ -156,6 +158,11 @@ def output_rows(tokenizer, # the model's tokenizer
     "Sorted output rows for `restrict_vocab`: the LLMTime alphabet plus any other id the data uses."
     return sorted(set(alphabet_ids(tokenizer)) | {i for s in token_ids for i in s})
 
+def padded_at_end(attention_mask:torch.Tensor|None, # (B, L) 1 on tokens, 0 on padding
+                 ) -> bool:
+    "True if every row is real tokens followed only by padding (or there is no mask)."
+    return attention_mask is None or bool((attention_mask[:, 1:] <= attention_mask[:, :-1]).all())
+
 class CausalLMLoss(nn.Module):
     "Summed next-token cross-entropy of a causal LM, over the full vocabulary or only `rows` of its head."
     def __init__(self, model:nn.Module, # a transformers causal LM (get_decoder, get_output_embeddings)
@@ -175,8 +182,8 @@ class CausalLMLoss(nn.Module):
 
     def forward(self, input_ids, attention_mask, targets) -> torch.Tensor:
         "Sum over the non-ignored targets of -log p(target) (logits only where there is a target)."
-        decoder = self.model.get_decoder()
-        hidden = decoder(input_ids=input_ids, attention_mask=attention_mask, use_cache=False).last_hidden_state
+        mask = None if padded_at_end(attention_mask) else attention_mask  # causal: the tail cannot change the rest
+        hidden = self.model.get_decoder()(input_ids=input_ids, attention_mask=mask, use_cache=False).last_hidden_state
         keep = targets != -100
         return F.cross_entropy(self.logits(hidden[:, :-1][keep]).float(), targets[keep], reduction="sum")
 
@@ -293,7 +300,8 @@ def _prepare_model(model, cfg:TrainConfig, upcast:bool, verbose:bool) -> dict[st
 
 def _adamw(params:dict, cfg:TrainConfig):
     "AdamW over `params` and its schedule: warm-up, then cosine, linear or constant (`lr_factor`)."
-    optimizer = torch.optim.AdamW(params.values(), lr=cfg.lr, weight_decay=cfg.weight_decay)
+    fused = all(p.device.type in ("cpu", "cuda") for p in params.values())
+    optimizer = torch.optim.AdamW(params.values(), lr=cfg.lr, weight_decay=cfg.weight_decay, fused=fused)
     return optimizer, torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: lr_factor(s, cfg))
 
 # %% ../nbs/07_trainer.ipynb #a2aec4ad
@@ -396,7 +404,8 @@ def train(model:nn.Module, # a transformers causal LM (e.g. from `load_model`); 
     step, saved, stopped, done = start, (start, t_start), "", state["pending"]  # done: steps not yet logged
     bar = progress_bar(total=cfg.steps, initial=start, desc=cfg.experiment, disable=not progress or proc.rank)
     try:  # the loop: one optimizer step, then a log row, evaluation and checkpoint when due
-        with bf16_weights(model, enabled=proc.amp):  # frozen weights cast to bf16 once, not at every step
+        # frozen weights cast to bf16 once, not at every step; attention fast on a CPU (`models.fast_attention`)
+        with bf16_weights(model, enabled=proc.amp), fast_attention(model):
             while step < cfg.steps and not stopped:
                 # stop before, not in the middle of, a step (and its evaluation) that would exceed the allowance
                 val_loss, stopped = None, flops.refuse(plan.step + (plan.eval if step + 1 in plan.eval_steps else 0))
