@@ -10,8 +10,9 @@ by naive time / naive prefill time; the script measures that bound too (`prefill
 CPU with long prompts the prefill is a large share of the work; with short prompts, or on a GPU,
 where a batch-1 decoding step costs about as much as a batch-32 one, the ratio grows.
 
-    python bench/forecast_throughput.py                          # small model, 32 windows, contexts 128 and 512
-    python bench/forecast_throughput.py --model qwen2.5-0.5b-random --windows 16   # the real architecture
+    python bench/forecast_throughput.py                          # the pretrained sibling if installed, 32 windows, contexts 128, 512
+    python bench/forecast_throughput.py --model qwen2.5-0.5b-random   # the real architecture with random weights
+    python bench/forecast_throughput.py --model small             # the cpu preset's 0.74M-parameter model
     python bench/forecast_throughput.py --threads 1              # on a shared CPU one thread is faster for small models
     python bench/forecast_throughput.py --context-length 768 --windows 32
     python bench/forecast_throughput.py --precision fp32         # float32 for both (default: bf16 autocast where it pays)
@@ -21,14 +22,16 @@ kernels (CUDA, or a CPU with AVX512-BF16/AMX: `checkpoint.cpu_has_native_bf16`),
 Under autocast the same numbers are multiplied, but not the same way: `generate` casts every float32
 weight to bf16 at every call, so at every token, while `forecast` casts them once per call
 (`checkpoint.bf16_weights`). `--precision fp32` compares the two with no cast at all.
+`--json FILE` also writes the settings and every row there (the notebooks read the copies in `bench/results/`).
 """
-import argparse, time, warnings
+import argparse, datetime, json, platform, time, warnings
+from pathlib import Path
 import numpy as np
 import torch
 from lv_llmtime.data import load_lv, shipped_data_path, split_systems
 from lv_llmtime.forecast import LLMTimeGrammar, default_max_int_digits, forecast, prompt_ids, parse_forecasts
 from lv_llmtime.evaluation import eval_windows
-from lv_llmtime.models import load_model
+from lv_llmtime.models import closest_offline_model, load_model
 from lv_llmtime.checkpoint import use_autocast
 from lv_llmtime.preprocessor import LLMTimeFormat, fit_alpha
 
@@ -75,7 +78,8 @@ def bench(model, tok, traj, test, alpha, context_length, windows, horizon, batch
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--model", default="small", help="load_model name (default: small)")
+    p.add_argument("--model", default=None, help="load_model name (default: the pretrained GGUF sibling if its packages are "
+                   "installed, else qwen2.5-0.5b-random)")
     p.add_argument("--windows", type=int, default=32, help="test windows forecast by both (default 32)")
     p.add_argument("--horizon", type=int, default=5)
     p.add_argument("--context-length", type=int, nargs="+", default=[128, 512])
@@ -84,8 +88,10 @@ def main(argv=None):
     p.add_argument("--device", default=None)
     p.add_argument("--precision", choices=("bf16", "fp32"), default=None,
                    help="bf16 autocast or float32, for both (default: bf16 where the device has fast bf16 kernels)")
+    p.add_argument("--json", default=None, help="also write the results to this JSON file")
     p.add_argument("--naive-time-limit", type=float, default=300, help="seconds of the naive loop per context; it then stops and is timed per window (default 300)")
     a = p.parse_args(argv)
+    a.model = a.model or closest_offline_model()
     if a.threads: torch.set_num_threads(a.threads)
     warnings.simplefilter("ignore")
     model, tok = load_model(a.model, device=a.device)
@@ -104,6 +110,12 @@ def main(argv=None):
               f"{r['ours_invalid']:>11.0%} / {r['naive_invalid']:.0%}"
               + (f"  (naive loop stopped after {r['naive_windows']} windows)" if r['naive_windows'] < r['windows'] else ""), flush=True)
     print(f"ratio: {min(r['ratio'] for r in rows):.2f}x (the lowest over contexts {', '.join(str(r['context']) for r in rows)})")
+    if a.json:
+        out = dict(bench="forecast_throughput", date=datetime.date.today().isoformat(), machine=platform.processor() or platform.machine(),
+                   threads=torch.get_num_threads(), torch=torch.__version__, precision="bf16" if autocast else "fp32",
+                   settings={k: v for k, v in vars(a).items() if k != "json"}, rows=rows, ratio=min(r["ratio"] for r in rows))
+        Path(a.json).parent.mkdir(parents=True, exist_ok=True)
+        Path(a.json).write_text(json.dumps(out, indent=1) + "\n")
     return rows
 
 if __name__ == "__main__": main()

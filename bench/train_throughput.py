@@ -1,7 +1,7 @@
 """Training throughput of `lv_llmtime.trainer.train` against Hugging Face `Trainer` + PEFT LoRA, in one run.
 
-    python bench/train_throughput.py                                         # the 0.5B architecture, random weights
-    python bench/train_throughput.py --model qwen2.5-coder-0.5b-instruct-q4  # the pretrained sibling (extra `pretrained`)
+    python bench/train_throughput.py                                   # the pretrained sibling if installed, else:
+    python bench/train_throughput.py --model qwen2.5-0.5b-random       # the 0.5B architecture, random weights
     python bench/train_throughput.py --model small-qwen-vocab --steps 30     # the old toy shape: tiny body, Qwen's head
 
 All contestants train the same model (`--model`, any `load_model` name, built or loaded afresh with
@@ -19,18 +19,20 @@ Throughput is tokens (padding included, as both compute it) per second of steady
 wall time from the end of step `--skip` to the end of the last step, so set-up, the first steps and
 final saving are left out for both. The contestants run interleaved, `--rounds` times, in alternating
 order; the median over rounds is reported. The last line is `ratio: X.XXx`, ours (restricted) over hf.
+`--json FILE` also writes the settings, every round and the medians there (the notebooks' throughput
+tables read the copies committed in `bench/results/`).
 
 On the 0.5B shapes the head is about a quarter of a step, so the restricted head's gain is bounded;
 on `small-qwen-vocab` (a 0.74M-parameter body under the 151,936-row head) it dominates.
 """
-import argparse, statistics, sys, tempfile, time, warnings
+import argparse, datetime, json, platform, statistics, sys, tempfile, time, warnings
 from pathlib import Path
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from lv_llmtime.data import simulate_lv
 from lv_llmtime.preprocessor import encode_batch, fit_alpha, make_windows, qwen_tokenizer, tokenize_texts
-from lv_llmtime.models import build_random_model, load_model, model_config
+from lv_llmtime.models import build_random_model, closest_offline_model, load_model, model_config
 from lv_llmtime.trainer import TrainConfig, train
 
 
@@ -94,7 +96,8 @@ def run_hf(args, tok, ids) -> float:
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--model", default="qwen2.5-0.5b-random", help=f"a load_model name, or {TOY} (default: qwen2.5-0.5b-random)")
+    p.add_argument("--model", default=None, help=f"a load_model name, or {TOY} (default: the pretrained GGUF sibling if its "
+                   "packages are installed, else qwen2.5-0.5b-random)")
     p.add_argument("--steps", type=int, default=10, help="optimizer steps per contestant and round")
     p.add_argument("--skip", type=int, default=3, help="steps left out of the timing (warm-up)")
     p.add_argument("--rounds", type=int, default=2, help="interleaved rounds (median reported)")
@@ -103,7 +106,9 @@ def main(argv=None):
     p.add_argument("--precision", choices=("bf16", "fp32"), default="bf16", help="bf16 autocast (both) or float32")
     p.add_argument("--threads", type=int, default=0, help="torch threads (0: torch's default, capped at the CPUs this process may use)")
     p.add_argument("--series", type=int, default=64, help="simulated series (100 time steps each)")
+    p.add_argument("--json", default=None, help="also write the results to this JSON file")
     args = p.parse_args(argv)
+    args.model = args.model or closest_offline_model()
     if args.threads > 0: torch.set_num_threads(args.threads)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -126,7 +131,18 @@ def main(argv=None):
     for name, v in med.items(): print(f"{name:<20}{v:>20,.0f}{v / med['hf']:>7.2f}x")
     print(f"\nfull head: ours / hf {med['ours (full vocab)'] / med['hf']:.2f}x")
     print(f"ratio: {med['ours (restricted)'] / med['hf']:.2f}x")
+    if args.json: write_json(args, speeds, med)
     return med
+
+
+def write_json(args, speeds:dict, med:dict):
+    "The run's settings, machine, rounds and medians, as JSON."
+    out = dict(bench="train_throughput", date=datetime.date.today().isoformat(), machine=platform.processor() or platform.machine(),
+               threads=torch.get_num_threads(), torch=torch.__version__, settings={k: v for k, v in vars(args).items() if k != "json"},
+               tokens_per_s=speeds, median=med, full_head_ratio=med["ours (full vocab)"] / med["hf"],
+               ratio=med["ours (restricted)"] / med["hf"])
+    Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.json).write_text(json.dumps(out, indent=1) + "\n")
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ __all__ = ['QWEN25_NAME', 'MODEL_CONFIGS', 'RANDOM_QWEN', 'PRETRAINED_GGUF', 'OF
            'build_random_model', 'OfflineModelError', 'load_pretrained', 'GGUFParts', 'model_cache_dir',
            'gguf_part_paths', 'GGUFChecksumError', 'assemble_gguf', 'gguf_architecture', 'load_gguf', 'load_model',
            'fast_sdpa_attention', 'fast_attention', 'KVBuffer', 'kv_buffer_cache', 'model_config_of', 'check_weights',
-           'save_quietly', 'parameter_counts', 'chat_answer']
+           'closest_offline_model', 'save_quietly', 'parameter_counts', 'chat_answer']
 
 # %% ../nbs/03_models.ipynb #0f4d73a7
 QWEN25_NAME = "Qwen/Qwen2.5-0.5B-Instruct"
@@ -334,6 +334,12 @@ def check_weights(model:str):
         return
     try: AutoConfig.from_pretrained(model, local_files_only=True)
     except (OSError, ValueError): load_model(model, device="cpu")  # raises OfflineModelError naming the offline choices
+
+def closest_offline_model() -> str:
+    "The pretrained GGUF sibling where its packages are installed, else the 0.5B architecture with random weights."
+    try: gguf_part_paths()
+    except OfflineModelError: return RANDOM_QWEN
+    return PRETRAINED_GGUF
 
 def save_quietly(model, tok, folder:Path):
     "Save a model and its tokenizer as a transformers folder, without transformers' progress bars."
