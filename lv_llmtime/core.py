@@ -4,13 +4,14 @@
 
 # %% ../nbs/00_core.ipynb #70b1f122
 from __future__ import annotations
-import json, math, os, sys, tempfile
+import json, math, os, platform, sys, tempfile
 from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
 # %% auto #0
-__all__ = ['atomic_write', 'write_json', 'read_json', 'cgroup_cpu_limit', 'available_cpus', 'markdown_table', 'progress_bar']
+__all__ = ['atomic_write', 'write_json', 'read_json', 'cgroup_cpu_limit', 'available_cpus', 'cpu_name', 'markdown_table',
+           'progress_bar']
 
 # %% ../nbs/00_core.ipynb #c91de5d6
 def atomic_write(path:str|Path, # final file name
@@ -65,6 +66,12 @@ def available_cpus() -> int:
     n = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     limit = cgroup_cpu_limit()
     return max(1, min(n, math.ceil(limit) if limit else n))
+
+def cpu_name() -> str:
+    "The CPU's model name (`/proc/cpuinfo`), for the record of a measurement; the machine type where there is none."
+    try:
+        with open("/proc/cpuinfo") as f: return next(l.split(":", 1)[1].strip() for l in f if l.startswith("model name"))
+    except (OSError, StopIteration): return platform.processor() or platform.machine()
 
 # %% ../nbs/00_core.ipynb #88340800
 def markdown_table(header:list, # column titles
