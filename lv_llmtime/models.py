@@ -245,7 +245,7 @@ def load_model(name_or_path:str|Path="small", # "Qwen/Qwen2.5-0.5B-Instruct" or 
     else: model, tok = load_pretrained(name_or_path, dtype, attn, local_files_only)
     return model.to(device=device, dtype=dtype), tok
 
-# %% ../nbs/03_models.ipynb #79fe189a
+# %% ../nbs/03_models.ipynb #b71e66e6
 FAST_ATTENTION = "lv_llmtime_sdpa" # the name `fast_sdpa_attention` is registered under
 
 def _decode_attention(query, key, value, mask, scaling:float):
@@ -260,6 +260,7 @@ def _decode_attention(query, key, value, mask, scaling:float):
         out = torch.matmul(torch.softmax(scores, dim=-1).to(value.dtype), value)
     return out.reshape(b, h, 1, d).transpose(1, 2)
 
+# %% ../nbs/03_models.ipynb #904b1fc6
 def fast_sdpa_attention(module, query, key, value, attention_mask, dropout:float=0.0, scaling:float|None=None,
                         **kwargs):
     "`transformers`' SDPA attention, but batched products for decoding and float32 for training on a CPU."
@@ -276,6 +277,7 @@ def fast_sdpa_attention(module, query, key, value, attention_mask, dropout:float
 AttentionInterface.register(FAST_ATTENTION, fast_sdpa_attention)
 AttentionMaskInterface.register(FAST_ATTENTION, sdpa_mask)  # the masks SDPA takes
 
+# %% ../nbs/03_models.ipynb #30fd0666
 @contextlib.contextmanager
 def fast_attention(model:PreTrainedModel): # a transformers model using "sdpa" (others are left alone)
     "Run `model` with `fast_sdpa_attention` inside the block, and with its own attention again after it."
@@ -294,11 +296,13 @@ class KVBuffer(StaticLayer):
                  dtype:torch.dtype|None=None, # storage dtype (None: that of the first keys)
                 ):
         super().__init__(max_cache_len=capacity)
-        self.dtype = dtype
+        self.dtype, self.filled = dtype, 0  # `filled` is a Python int: checking it never waits for a GPU
 
     def update(self, key_states, value_states, *args, **kwargs):
-        n, dtype = int(self.get_seq_length()) + key_states.shape[-2], self.dtype or key_states.dtype
-        if n > self.max_cache_len: raise ValueError(f"KVBuffer holds {self.max_cache_len} tokens, asked for {n}")
+        self.filled += key_states.shape[-2]
+        if self.filled > self.max_cache_len:
+            raise ValueError(f"KVBuffer holds {self.max_cache_len} tokens, asked for {self.filled}")
+        dtype = self.dtype or key_states.dtype
         return super().update(key_states.to(dtype), value_states.to(dtype), *args, **kwargs)
 
     def batch_repeat_interleave(self, repeats:int):

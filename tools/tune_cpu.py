@@ -13,7 +13,7 @@ One test MAE is one training run: on this task two runs with the same settings a
 validation loss can differ by a third at context 256 (a few windows with a wrong leading digit), so read the
 validation loss first.
 """
-import argparse, datetime, json, platform, shlex, subprocess, sys, tempfile, time, warnings
+import argparse, datetime, json, shlex, subprocess, sys, tempfile, time, warnings
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -48,6 +48,7 @@ def tune_run(overrides:str, contexts:tuple) -> dict:
 
 
 def main(argv=None):
+    from lv_llmtime.core import cpu_name
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("runs", nargs="+", help='one quoted string of KEY=VALUE overrides per run, e.g. "steps=2200 lr=6e-4"')
     ap.add_argument("--out", default="data/tuning/cpu.jsonl", help="JSON lines file appended to")
@@ -55,9 +56,10 @@ def main(argv=None):
     args = ap.parse_args(argv)
     contexts = tuple(int(c) for c in args.contexts.split(","))
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    commit = git_commit()  # the code these runs import, read before they start
     for overrides in args.runs:
-        row = dict(tune_run(overrides, contexts), commit=git_commit(), date=datetime.date.today().isoformat(),
-                   machine=platform.processor() or platform.machine())
+        row = dict(tune_run(overrides, contexts), commit=commit, date=datetime.date.today().isoformat(),
+                   cpu=cpu_name())
         with open(args.out, "a") as f: f.write(json.dumps(row) + "\n")
         print(json.dumps(row), flush=True)
 
