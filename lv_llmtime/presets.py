@@ -126,7 +126,7 @@ PRESETS = {
                   initial_lr=1e-3, initial_rank=0, initial_context=256, initial_steps=100,
                   grid_lrs=(1e-3, 3e-3), grid_ranks=(0,), grid_context=256, grid_steps=50,
                   sweep_contexts=(128, 256), sweep_steps=50,
-                  lr=1e-3, lora_rank=0, context_length=256, steps=4000),
+                  lr=1e-3, lora_rank=0, context_length=256, steps=2000),
     "qwen-cpu": Preset(name="qwen-cpu", model="qwen2.5-coder-0.5b-instruct-q4", split="seed", protocol="seed",
                        lm_head_bias=True, restrict_vocab=True, stride=256, warmup_steps=20, weight_decay=0.01,
                        eval_interval=100, eval_batches=4, eval_contexts=(128, 256), eval_systems=30,
