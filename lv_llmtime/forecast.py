@@ -13,13 +13,14 @@ from .preprocessor import (LLMTimeFormat, _resolve_format, encode_series, decode
                                      tokenize_texts, forecast_prompt)
 from .flops import count_flops
 from .lora import lora_layers
-from .models import fast_attention, kv_buffer_cache
+from .models import fast_attention, kv_buffer_cache, stack_kv_caches
 from .checkpoint import bf16_weights
 
 # %% auto #0
-__all__ = ['check_histories', 'prompt_ids', 'fit_histories', 'int_digits_needed', 'GrammarState', 'LLMTimeGrammar', 'FreeRun',
-           'left_pad', 'decode_batch', 'generation_flops', 'ForecastResult', 'default_max_int_digits',
-           'parse_forecasts', 'check_forecast_args', 'forecast', 'seed_segments', 'seed_forecast']
+__all__ = ['CPU_PREFILL_TOKENS', 'check_histories', 'prompt_ids', 'fit_histories', 'int_digits_needed', 'GrammarState',
+           'LLMTimeGrammar', 'FreeRun', 'left_pad', 'decode_batch', 'generation_flops', 'ForecastResult',
+           'default_max_int_digits', 'parse_forecasts', 'check_forecast_args', 'forecast', 'seed_segments',
+           'seed_forecast']
 
 # %% ../nbs/08_forecast.ipynb #49cf5a38
 def check_histories(histories, n_vars:int|None=None) -> list[np.ndarray]:
@@ -216,15 +217,22 @@ def _pick(logits:torch.Tensor, temperature:float, generator:torch.Generator|None
     return torch.multinomial(probs, 1, generator=generator)[:, 0]
 
 # %% ../nbs/08_forecast.ipynb #d9c68757
-def _prefill(model, prompts:list[list[int]], pad_id:int, num_samples:int, new_tokens:int):
+CPU_PREFILL_TOKENS = 2048 # tokens per prefill pass on a CPU, where a pass this size keeps its activations in the caches
+
+def _prefill(model, prompts:list[list[int]], pad_id:int, num_samples:int, new_tokens:int, prefill_tokens:int|None):
     "Run the left-padded prompts once into a cache with room for `new_tokens` more: decoder, cache, hidden, mask, positions."
     ids, mask = left_pad(prompts, pad_id, model.device)
     pos = (mask.cumsum(1) - 1).clamp(min=0)
     kind = model.device.type
     dtype = torch.get_autocast_dtype(kind) if torch.is_autocast_enabled(kind) else None  # the dtype attention reads
-    decoder, cache = model.get_decoder(), kv_buffer_cache(model.config, ids.shape[1] + new_tokens, dtype)
-    out = decoder(input_ids=ids, attention_mask=mask, position_ids=pos, cache=cache, use_cache=True)
-    hidden = out.last_hidden_state[:, -1]
+    prefill_tokens = prefill_tokens or (CPU_PREFILL_TOKENS if kind == "cpu" else len(ids) * ids.shape[1])
+    rows, decoder, caches, hidden = max(1, prefill_tokens // ids.shape[1]), model.get_decoder(), [], []
+    for s in range(0, len(ids), rows):  # prompts in passes of about `prefill_tokens` tokens, one cache each
+        caches.append(kv_buffer_cache(model.config, ids.shape[1] + new_tokens, dtype))
+        out = decoder(input_ids=ids[s:s + rows], attention_mask=mask[s:s + rows], position_ids=pos[s:s + rows],
+                      cache=caches[-1], use_cache=True)
+        hidden.append(out.last_hidden_state[:, -1])
+    cache, hidden = caches[0] if len(caches) == 1 else stack_kv_caches(caches), torch.cat(hidden)
     if num_samples > 1:
         cache.batch_repeat_interleave(num_samples)
         hidden, mask, pos = (t.repeat_interleave(num_samples, dim=0) for t in (hidden, mask, pos))
@@ -240,11 +248,13 @@ def decode_batch(model, # causal LM with `get_decoder()` and `get_output_embeddi
                  num_samples:int=1, # sequences per prompt (the prompt is prefilled once)
                  temperature:float=1.0, # sampling temperature
                  generator:torch.Generator|None=None, # None: greedy
+                 prefill_tokens:int|None=None, # tokens per prefill pass (None: `CPU_PREFILL_TOKENS` on a CPU, one pass elsewhere)
                 ) -> tuple[torch.Tensor, int]: # tokens (B*S, n) with -1 after a sequence is done, and n
     "Generate until `rule` says every sequence is done (or its token budget is spent)."
     device = model.device
     with fast_attention(model):  # batched products for one-token attention on a CPU (`models.fast_attention`)
-        decoder, cache, hidden, mask, pos = _prefill(model, prompts, pad_id, num_samples, rule.max_tokens)
+        decoder, cache, hidden, mask, pos = _prefill(model, prompts, pad_id, num_samples, rule.max_tokens,
+                                                      prefill_tokens)
         row_ids = None if rows is None else torch.tensor(rows, device=device)
         head, state, out = _output_head(model, row_ids), rule.start(len(hidden), device), []
         next_pos, one = pos[:, -1:] + 1, torch.ones_like(mask[:, :1])
