@@ -24,15 +24,14 @@ weight to bf16 at every call, so at every token, while `forecast` casts them onc
 (`checkpoint.bf16_weights`). `--precision fp32` compares the two with no cast at all.
 `--json FILE` also writes the settings and every row there (the notebooks read the copies in `bench/results/`).
 """
-import argparse, datetime, json, time, warnings
-from pathlib import Path
+import argparse, time, warnings
 import numpy as np
 import torch
 from lv_llmtime.data import load_lv, shipped_data_path, split_systems
 from lv_llmtime.forecast import LLMTimeGrammar, default_max_int_digits, forecast, prompt_ids, parse_forecasts
 from lv_llmtime.evaluation import eval_windows
-from lv_llmtime.core import cpu_name
-from lv_llmtime.checkpoint import cpu_has_native_bf16, use_autocast
+from lv_llmtime.core import write_json
+from lv_llmtime.checkpoint import machine_record, use_autocast
 from lv_llmtime.models import closest_offline_model, load_model
 from lv_llmtime.preprocessor import LLMTimeFormat, fit_alpha
 
@@ -112,11 +111,9 @@ def main(argv=None):
               + (f"  (naive loop stopped after {r['naive_windows']} windows)" if r['naive_windows'] < r['windows'] else ""), flush=True)
     print(f"ratio: {min(r['ratio'] for r in rows):.2f}x (the lowest over contexts {', '.join(str(r['context']) for r in rows)})")
     if a.json:
-        out = dict(bench="forecast_throughput", date=datetime.date.today().isoformat(), cpu=cpu_name(), fast_bf16=cpu_has_native_bf16(),
-                   threads=torch.get_num_threads(), torch=torch.__version__, precision="bf16" if autocast else "fp32",
-                   settings={k: v for k, v in vars(a).items() if k != "json"}, rows=rows, ratio=min(r["ratio"] for r in rows))
-        Path(a.json).parent.mkdir(parents=True, exist_ok=True)
-        Path(a.json).write_text(json.dumps(out, indent=1) + "\n")
+        write_json(a.json, dict(bench="forecast_throughput", **machine_record(), precision="bf16" if autocast else "fp32",
+                                settings={k: v for k, v in vars(a).items() if k != "json"}, rows=rows,
+                                ratio=min(r["ratio"] for r in rows)))
     return rows
 
 if __name__ == "__main__": main()

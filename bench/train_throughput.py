@@ -25,15 +25,15 @@ tables read the copies committed in `bench/results/`).
 On the 0.5B shapes the head is about a quarter of a step, so the restricted head's gain is bounded;
 on `small-qwen-vocab` (a 0.74M-parameter body under the 151,936-row head) it dominates.
 """
-import argparse, datetime, json, statistics, sys, tempfile, time, warnings
+import argparse, statistics, sys, tempfile, time, warnings
 from pathlib import Path
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from lv_llmtime.data import simulate_lv
 from lv_llmtime.preprocessor import encode_batch, fit_alpha, make_windows, qwen_tokenizer, tokenize_texts
-from lv_llmtime.core import cpu_name
-from lv_llmtime.checkpoint import cpu_has_native_bf16
+from lv_llmtime.core import write_json
+from lv_llmtime.checkpoint import machine_record
 from lv_llmtime.models import build_random_model, closest_offline_model, load_model, model_config
 from lv_llmtime.trainer import TrainConfig, train
 
@@ -139,12 +139,9 @@ def main(argv=None):
 
 def write_json(args, speeds:dict, med:dict):
     "The run's settings, machine, rounds and medians, as JSON."
-    out = dict(bench="train_throughput", date=datetime.date.today().isoformat(), cpu=cpu_name(), fast_bf16=cpu_has_native_bf16(),
-               threads=torch.get_num_threads(), torch=torch.__version__, settings={k: v for k, v in vars(args).items() if k != "json"},
-               tokens_per_s=speeds, median=med, full_head_ratio=med["ours (full vocab)"] / med["hf"],
-               ratio=med["ours (restricted)"] / med["hf"])
-    Path(args.json).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.json).write_text(json.dumps(out, indent=1) + "\n")
+    write_json(args.json, dict(bench="train_throughput", **machine_record(),
+                               settings={k: v for k, v in vars(args).items() if k != "json"}, tokens_per_s=speeds, median=med,
+                               full_head_ratio=med["ours (full vocab)"] / med["hf"], ratio=med["ours (restricted)"] / med["hf"]))
 
 
 if __name__ == "__main__":

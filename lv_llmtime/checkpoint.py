@@ -4,7 +4,7 @@
 
 # %% ../nbs/06_checkpoint.ipynb #d2996ae4
 from __future__ import annotations
-import contextlib, csv, json, os, random, shutil, time
+import contextlib, csv, datetime, json, os, random, shutil, time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -14,14 +14,15 @@ import torch.distributed as dist
 import torch.nn as nn
 from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
-from .core import atomic_write, read_json
+from .core import atomic_write, cpu_name, read_json
 from .lora import apply_lora, lora_layers, save_adapter
 if TYPE_CHECKING: from lv_llmtime.trainer import TrainConfig, Windows, _FlopsMeter  # annotations only
 
 # %% auto #0
 __all__ = ['CKPT', 'CKPT_TMP', 'CKPT_OLD', 'LOG_FIELDS', 'init_distributed', 'cpu_has_native_bf16', 'use_autocast',
-           'bf16_weights', 'seed_everything', 'rng_state', 'set_rng_state', 'find_checkpoint', 'swap_in_checkpoint',
-           'read_state', 'trainable_parameters', 'load_trainable', 'load_checkpoint', 'write_logs', 'plot_history']
+           'machine_record', 'bf16_weights', 'seed_everything', 'rng_state', 'set_rng_state', 'find_checkpoint',
+           'swap_in_checkpoint', 'read_state', 'trainable_parameters', 'load_trainable', 'load_checkpoint',
+           'write_logs', 'plot_history']
 
 # %% ../nbs/06_checkpoint.ipynb #a043a5fd
 def init_distributed(device:torch.device) -> tuple[int, int]:
@@ -61,6 +62,12 @@ def use_autocast(cfg, # the run's `TrainConfig` (its `autocast` flag)
     device = torch.device(device)
     if device.type == "cuda": return torch.cuda.is_bf16_supported()
     return device.type == "cpu" and cpu_has_native_bf16()
+
+# %% ../nbs/06_checkpoint.ipynb #b7b89c50
+def machine_record() -> dict:
+    "Date, CPU, fast bf16, torch threads and version: the header of a benchmark's results."
+    return dict(date=datetime.date.today().isoformat(), cpu=cpu_name(), fast_bf16=cpu_has_native_bf16(),
+                threads=torch.get_num_threads(), torch=torch.__version__)
 
 # %% ../nbs/06_checkpoint.ipynb #9f6a4299
 @contextlib.contextmanager
