@@ -311,19 +311,6 @@ class KVBuffer(StaticLayer):
         self.keys, self.values = (t.repeat_interleave(repeats, dim=0) for t in (self.keys, self.values))
         self.batch_size *= repeats
 
-    @classmethod
-    def stacked(cls, buffers:list) -> "KVBuffer": # KVBuffers filled with the same number of tokens
-        "One buffer holding the sequences of `buffers` one after another (prompts prefilled in several passes)."
-        first = buffers[0]
-        keys, values = (torch.cat([getattr(b, name) for b in buffers]) for name in ("keys", "values"))
-        out = cls(first.max_cache_len, first.dtype)
-        out.lazy_initialization(keys, values)
-        out.keys.copy_(keys)
-        out.values.copy_(values)
-        out.cumulative_length.copy_(first.cumulative_length)
-        out.filled = first.filled
-        return out
-
 def kv_buffer_cache(config, # the model's config
                     capacity:int, # tokens per sequence: prompt plus generated
                     dtype:torch.dtype|None=None, # storage dtype (None: the keys')
@@ -331,11 +318,24 @@ def kv_buffer_cache(config, # the model's config
     "A cache of one `KVBuffer` per layer."
     return Cache(layers=[KVBuffer(capacity, dtype) for _ in range(config.num_hidden_layers)])
 
+# %% ../nbs/03_models.ipynb #ef8cd28b
+def _stacked(buffers:list[KVBuffer]) -> KVBuffer:
+    "One buffer holding the sequences of `buffers` (filled alike) one after another."
+    first = buffers[0]
+    keys, values = (torch.cat([getattr(b, name) for b in buffers]) for name in ("keys", "values"))
+    out = KVBuffer(first.max_cache_len, first.dtype)
+    out.lazy_initialization(keys, values)
+    out.keys.copy_(keys)
+    out.values.copy_(values)
+    out.cumulative_length.copy_(first.cumulative_length)
+    out.filled = first.filled
+    return out
+
 def stack_kv_caches(caches:list[Cache]) -> Cache: # caches of `KVBuffer`s, each filled with the same number of tokens
     "One cache holding the sequences of `caches` one after another."
     filled = sorted({layer.filled for cache in caches for layer in cache.layers})
     if len(filled) > 1: raise ValueError(f"caches to stack must hold the same number of tokens, got {filled}")
-    return Cache(layers=[KVBuffer.stacked(list(layers)) for layers in zip(*(cache.layers for cache in caches))])
+    return Cache(layers=[_stacked(list(layers)) for layers in zip(*(cache.layers for cache in caches))])
 
 # %% ../nbs/03_models.ipynb #59b33f1e
 def model_config_of(name_or_path:str):
