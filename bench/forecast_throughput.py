@@ -6,7 +6,9 @@ output), on the same model and the same windows (the shipped data's test split, 
 Both forecast `windows * horizon` time steps.
 
 Both must run the same prompts through the model once (the prefill), so the speed-up is bounded
-by naive time / naive prefill time; the script measures that bound too (`prefill bound`). On a
+by naive time / naive prefill time; the script measures that bound too (`prefill bound`). Ours runs the
+last layer's MLP and output projection at each prompt's last position only (`models.last_position_only`),
+one layer's share of the prefill, so it can pass that bound by about as much. On a
 CPU with long prompts the prefill is a large share of the work; with short prompts, or on a GPU,
 where a batch-1 decoding step costs about as much as a batch-32 one, the ratio grows.
 
@@ -21,7 +23,9 @@ Both contestants run at the same precision: under bf16 autocast where the device
 kernels (CUDA, or a CPU with AVX512-BF16/AMX: `checkpoint.cpu_has_native_bf16`), else in float32.
 Under autocast the same numbers are multiplied, but not the same way: `generate` casts every float32
 weight to bf16 at every call, so at every token, while `forecast` casts them once per call
-(`checkpoint.bf16_weights`). `--precision fp32` compares the two with no cast at all.
+(`checkpoint.bf16_weights`). `--precision fp32` compares the two with no cast at all. On a CPU, `forecast` makes glibc keep the memory
+the process frees (`core.keep_freed_memory`) at its first call, the warm-up, so the naive loop runs with the
+same allocator settings (`bench/freed_memory.py` measures what they are worth).
 `--json FILE` also writes the settings and every row there (the notebooks read the copies in `bench/results/`).
 """
 import argparse, time, warnings

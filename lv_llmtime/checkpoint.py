@@ -14,7 +14,7 @@ import torch.distributed as dist
 import torch.nn as nn
 from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
-from .core import atomic_write, cpu_name, read_json
+from .core import atomic_write, cpu_name, keep_freed_memory, read_json
 from .lora import apply_lora, lora_layers, save_adapter
 if TYPE_CHECKING: from lv_llmtime.trainer import TrainConfig, Windows, _FlopsMeter  # annotations only
 
@@ -99,6 +99,7 @@ class _Proc:
     def start(cls, model:nn.Module, cfg:TrainConfig) -> _Proc:
         "Join the process group if launched by torchrun; the device is the model's."
         device = next(model.parameters()).device
+        if device.type == "cpu": keep_freed_memory()  # a step's freed activations are reused, not faulted in again
         rank, world = init_distributed(device)
         if cfg.batch_size % world:
             raise ValueError(f"batch_size={cfg.batch_size} must be divisible by the {world} processes")

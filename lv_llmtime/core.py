@@ -4,14 +4,14 @@
 
 # %% ../nbs/00_core.ipynb #70b1f122
 from __future__ import annotations
-import json, math, os, platform, sys, tempfile
+import ctypes, ctypes.util, functools, json, math, os, platform, sys, tempfile
 from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
 # %% auto #0
-__all__ = ['atomic_write', 'write_json', 'read_json', 'cgroup_cpu_limit', 'available_cpus', 'cpu_name', 'markdown_table',
-           'progress_bar']
+__all__ = ['GLIBC_MALLOPT', 'atomic_write', 'write_json', 'read_json', 'cgroup_cpu_limit', 'available_cpus', 'cpu_name',
+           'keep_freed_memory', 'markdown_table', 'progress_bar']
 
 # %% ../nbs/00_core.ipynb #c91de5d6
 def atomic_write(path:str|Path, # final file name
@@ -72,6 +72,21 @@ def cpu_name() -> str:
     try:
         with open("/proc/cpuinfo") as f: return next(l.split(":", 1)[1].strip() for l in f if l.startswith("model name"))
     except (OSError, StopIteration): return platform.processor() or platform.machine()
+
+# %% ../nbs/00_core.ipynb #3750e7d4
+GLIBC_MALLOPT = dict(M_TRIM_THRESHOLD=-1, M_TOP_PAD=-2, M_MMAP_THRESHOLD=-3) # parameter numbers of glibc's <malloc.h>
+
+@functools.cache
+def keep_freed_memory(mmap_threshold:int=32 << 20, # blocks up to this size come from the heap (glibc's 64-bit maximum)
+                      trim_threshold:int=1 << 30, # free memory the heap keeps at its top
+                      top_pad:int=64 << 20, # extra memory the heap takes each time it grows
+                     ) -> bool: # whether glibc took the settings
+    "Make glibc keep the memory this process frees, so blocks it reuses are not faulted in again page by page."
+    if os.environ.get("LV_LLMTIME_KEEP_FREED_MEMORY", "1") == "0": return False
+    try: mallopt = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").mallopt
+    except (OSError, AttributeError): return False  # not glibc
+    settings = dict(M_MMAP_THRESHOLD=mmap_threshold, M_TRIM_THRESHOLD=trim_threshold, M_TOP_PAD=top_pad)
+    return all(mallopt(GLIBC_MALLOPT[k], v) == 1 for k, v in settings.items())
 
 # %% ../nbs/00_core.ipynb #88340800
 def markdown_table(header:list, # column titles

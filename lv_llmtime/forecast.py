@@ -11,9 +11,10 @@ import torch.nn.functional as F
 from fastcore.basics import patch
 from .preprocessor import (LLMTimeFormat, _resolve_format, encode_series, decode_series, alphabet_ids,
                                      tokenize_texts, forecast_prompt)
+from .core import keep_freed_memory
 from .flops import count_flops
 from .lora import lora_layers
-from .models import fast_attention, kv_buffer_cache, stack_kv_caches
+from .models import fast_attention, kv_buffer_cache, last_position_only, stack_kv_caches
 from .checkpoint import bf16_weights
 
 # %% auto #0
@@ -227,11 +228,12 @@ def _prefill(model, prompts:list[list[int]], pad_id:int, num_samples:int, new_to
     dtype = torch.get_autocast_dtype(kind) if torch.is_autocast_enabled(kind) else None  # the dtype attention reads
     prefill_tokens = prefill_tokens or (CPU_PREFILL_TOKENS if kind == "cpu" else len(ids) * ids.shape[1])
     rows, decoder, caches, hidden = max(1, prefill_tokens // ids.shape[1]), model.get_decoder(), [], []
-    for s in range(0, len(ids), rows):  # prompts in passes of about `prefill_tokens` tokens, one cache each
-        caches.append(kv_buffer_cache(model.config, ids.shape[1] + new_tokens, dtype))
-        out = decoder(input_ids=ids[s:s + rows], attention_mask=mask[s:s + rows], position_ids=pos[s:s + rows],
-                      cache=caches[-1], use_cache=True)
-        hidden.append(out.last_hidden_state[:, -1])
+    with last_position_only(model):  # only the last position's hidden state is read (`models.last_position_only`)
+        for s in range(0, len(ids), rows):  # prompts in passes of about `prefill_tokens` tokens, one cache each
+            caches.append(kv_buffer_cache(model.config, ids.shape[1] + new_tokens, dtype))
+            out = decoder(input_ids=ids[s:s + rows], attention_mask=mask[s:s + rows], position_ids=pos[s:s + rows],
+                          cache=caches[-1], use_cache=True)
+            hidden.append(out.last_hidden_state[:, -1])
     cache, hidden = caches[0] if len(caches) == 1 else stack_kv_caches(caches), torch.cat(hidden)
     if num_samples > 1:
         cache.batch_repeat_interleave(num_samples)
@@ -362,6 +364,7 @@ def _generate_texts(model, tokenizer, prompts:list, rule, rows:list|None, num_sa
     "Texts (per prompt, per sample), tokens generated and FLOPs spent by generating from `prompts`."
     pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
     generator = torch.Generator(model.device).manual_seed(seed) if num_samples > 1 else None
+    if model.device.type == "cpu": keep_freed_memory()  # one layer's freed activations are reused by the next
     per_batch, order = max(1, batch_size // num_samples), np.argsort([len(p) for p in prompts], kind="stable")
     texts, n_new, flops = [None] * len(prompts), 0, 0
     amp = torch.autocast(model.device.type, dtype=torch.bfloat16, enabled=autocast)

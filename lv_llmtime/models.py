@@ -21,8 +21,9 @@ __all__ = ['QWEN25_NAME', 'MODEL_CONFIGS', 'RANDOM_QWEN', 'PRETRAINED_GGUF', 'OF
            'qwen25_config', 'model_config', 'default_device', 'default_dtype', 'limit_cpu_threads', 'as_dtype',
            'build_random_model', 'OfflineModelError', 'load_pretrained', 'GGUFParts', 'model_cache_dir',
            'gguf_part_paths', 'GGUFChecksumError', 'assemble_gguf', 'gguf_architecture', 'load_gguf', 'load_model',
-           'fast_sdpa_attention', 'fast_attention', 'KVBuffer', 'kv_buffer_cache', 'stack_kv_caches', 'model_config_of',
-           'check_weights', 'closest_offline_model', 'save_quietly', 'parameter_counts', 'chat_answer']
+           'fast_sdpa_attention', 'fast_attention', 'KVBuffer', 'kv_buffer_cache', 'stack_kv_caches',
+           'last_position_only', 'model_config_of', 'check_weights', 'closest_offline_model', 'save_quietly',
+           'parameter_counts', 'chat_answer']
 
 # %% ../nbs/03_models.ipynb #0f4d73a7
 QWEN25_NAME = "Qwen/Qwen2.5-0.5B-Instruct"
@@ -336,6 +337,19 @@ def stack_kv_caches(caches:list[Cache]) -> Cache: # caches of `KVBuffer`s, each 
     filled = sorted({layer.filled for cache in caches for layer in cache.layers})
     if len(filled) > 1: raise ValueError(f"caches to stack must hold the same number of tokens, got {filled}")
     return Cache(layers=[_stacked(list(layers)) for layers in zip(*(cache.layers for cache in caches))])
+
+# %% ../nbs/03_models.ipynb #0a81a0d6
+def _keep_last_position(module, args): return (args[0][:, -1:], *args[1:]) if args else None
+
+@contextlib.contextmanager
+def last_position_only(model:PreTrainedModel): # a decoder whose layers have `self_attn.o_proj` and `mlp` (else left alone)
+    "While open, the last decoder layer's output projection and MLP run on the last position only (a prefill's need)."
+    last = (getattr(model.get_decoder(), "layers", None) or [None])[-1]
+    parts = [getattr(last, "mlp", None), getattr(getattr(last, "self_attn", None), "o_proj", None)]
+    hooks = [m.register_forward_pre_hook(_keep_last_position) for m in parts] if all(p is not None for p in parts) else []
+    try: yield model
+    finally:
+        for h in hooks: h.remove()
 
 # %% ../nbs/03_models.ipynb #59b33f1e
 def model_config_of(name_or_path:str):
