@@ -133,11 +133,11 @@ def main(argv=None):
     for name, v in med.items(): print(f"{name:<20}{v:>20,.0f}{v / med['hf']:>7.2f}x")
     print(f"\nfull head: ours / hf {med['ours (full vocab)'] / med['hf']:.2f}x")
     print(f"ratio: {med['ours (restricted)'] / med['hf']:.2f}x")
-    if args.json: write_json(args, speeds, med)
+    if args.json: write_results(args, speeds, med)
     return med
 
 
-def write_json(args, speeds:dict, med:dict):
+def write_results(args, speeds:dict, med:dict):
     "The run's settings, machine, rounds and medians, as JSON."
     write_json(args.json, dict(bench="train_throughput", **machine_record(),
                                settings={k: v for k, v in vars(args).items() if k != "json"}, tokens_per_s=speeds, median=med,
