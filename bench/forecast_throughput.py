@@ -61,10 +61,16 @@ def timed(f):
     if torch.cuda.is_available(): torch.cuda.synchronize()
     return out, time.perf_counter() - t
 
-def bench(model, tok, traj, test, alpha, context_length, windows, horizon, batch_size, naive_time_limit_s=None, autocast=False) -> dict:
+def shipped_test_windows(tok, context_length:int, windows:int, horizon:int=5) -> tuple[list, float]:
+    "The first `windows` histories of the shipped data's test split at `context_length`, and the training split's alpha."
+    traj, _ = load_lv(shipped_data_path())
+    train, _, test = split_systems(len(traj))
+    alpha = fit_alpha(traj[train])
+    return eval_windows(traj, test, context_length, horizon, alpha=alpha, tokenizer=tok).histories[:windows], alpha
+
+def bench(model, tok, hist:list, alpha:float, context_length, horizon, batch_size, naive_time_limit_s=None, autocast=False) -> dict:
     "Time ours and the naive loop on the same windows (the naive one on the first ones only if cut at `naive_time_limit_s`); steps/s, ratio, prefill bound."
     fmt = LLMTimeFormat()
-    hist = eval_windows(traj, test, context_length, horizon, alpha=alpha, tokenizer=tok).histories[:windows]
     prompts = prompt_ids(hist, alpha, context_length, fmt, tok)
     n_new = LLMTimeGrammar(fmt, horizon, default_max_int_digits(hist, alpha, fmt)).max_tokens
     kw = dict(horizon=horizon, alpha=alpha, context_length=context_length, batch_size=batch_size, autocast=autocast)
@@ -101,15 +107,13 @@ def main(argv=None):
     model, tok = load_model(a.model, device=a.device)
     where_it_pays = use_autocast(argparse.Namespace(autocast=True), model.device)
     autocast = {"bf16": True, "fp32": False, None: where_it_pays}[a.precision]
-    traj, _ = load_lv(shipped_data_path())
-    train, _, test = split_systems(len(traj))
-    alpha = fit_alpha(traj[train])
     print(f"model {a.model} on {model.device} ({torch.get_num_threads()} threads), horizon {a.horizon}, batch {a.batch_size}, "
           f"{'bf16 autocast' if autocast else 'float32'} for both")
     print(f"{'context':>8}{'windows':>8}{'ours steps/s':>14}{'naive steps/s':>15}{'ratio':>8}{'prefill bound':>15}{'invalid ours/naive':>20}")
     rows = []
     for ctx in a.context_length:
-        r = bench(model, tok, traj, test, alpha, ctx, a.windows, a.horizon, a.batch_size, a.naive_time_limit, autocast); rows.append(r)
+        hist, alpha = shipped_test_windows(tok, ctx, a.windows, a.horizon)
+        r = bench(model, tok, hist, alpha, ctx, a.horizon, a.batch_size, a.naive_time_limit, autocast); rows.append(r)
         print(f"{r['context']:>8}{r['windows']:>8}{r['ours']:>14.1f}{r['naive']:>15.1f}{r['ratio']:>7.1f}x{r['bound']:>14.1f}x"
               f"{r['ours_invalid']:>11.0%} / {r['naive_invalid']:.0%}"
               + (f"  (naive loop stopped after {r['naive_windows']} windows)" if r['naive_windows'] < r['windows'] else ""), flush=True)

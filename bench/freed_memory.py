@@ -18,18 +18,13 @@ def child(a) -> dict:
     import torch
     from lv_llmtime.core import keep_freed_memory
     from lv_llmtime.checkpoint import use_autocast
-    from lv_llmtime.data import load_lv, shipped_data_path, split_systems
-    from lv_llmtime.evaluation import eval_windows
     from lv_llmtime.forecast import forecast
     from lv_llmtime.models import load_model
-    from lv_llmtime.preprocessor import fit_alpha
+    from forecast_throughput import shipped_test_windows
     warnings.simplefilter("ignore")
     model, tok = load_model(a.model, device="cpu")
     autocast = use_autocast(argparse.Namespace(autocast=True), model.device)
-    traj, _ = load_lv(shipped_data_path())
-    train, _, test = split_systems(len(traj))
-    alpha = fit_alpha(traj[train])
-    hist = eval_windows(traj, test, a.context_length, 5, alpha=alpha, tokenizer=tok).histories[:a.windows]
+    hist, alpha = shipped_test_windows(tok, a.context_length, a.windows)
     run = lambda h: forecast(model, tok, h, alpha=alpha, context_length=a.context_length, batch_size=a.windows, autocast=autocast)
     run(hist[:2])  # warm-up
     faults, seconds = resource.getrusage(resource.RUSAGE_SELF).ru_minflt, []

@@ -13,11 +13,10 @@ import argparse, time, warnings
 import torch
 from lv_llmtime.core import write_json
 from lv_llmtime.checkpoint import bf16_weights, machine_record, use_autocast
-from lv_llmtime.data import load_lv, shipped_data_path, split_systems
-from lv_llmtime.evaluation import eval_windows
 from lv_llmtime.forecast import CPU_PREFILL_TOKENS, LLMTimeGrammar, decode_batch, default_max_int_digits, prompt_ids
 from lv_llmtime.models import closest_offline_model, load_model
-from lv_llmtime.preprocessor import LLMTimeFormat, alphabet_ids, fit_alpha
+from lv_llmtime.preprocessor import LLMTimeFormat, alphabet_ids
+from forecast_throughput import shipped_test_windows  # the same windows as the forecast bench
 
 def batch_seconds(model, tok, prompts:list, grammar:LLMTimeGrammar, prefill_tokens:int, autocast:bool) -> float:
     "Wall seconds of `decode_batch` on `prompts` with prefill passes of `prefill_tokens` tokens."
@@ -41,10 +40,8 @@ def main(argv=None):
     warnings.simplefilter("ignore")
     model, tok = load_model(a.model)
     autocast = use_autocast(argparse.Namespace(autocast=True), model.device)
-    traj, _ = load_lv(shipped_data_path())
-    train, _, test = split_systems(len(traj))
-    alpha, fmt = fit_alpha(traj[train]), LLMTimeFormat()
-    hist = eval_windows(traj, test, a.context_length, 5, alpha=alpha, tokenizer=tok).histories[:a.windows]
+    hist, alpha = shipped_test_windows(tok, a.context_length, a.windows)
+    fmt = LLMTimeFormat()
     prompts = prompt_ids(hist, alpha, a.context_length, fmt, tok)
     grammar = LLMTimeGrammar(fmt, 5, default_max_int_digits(hist, alpha, fmt))
     one_pass = len(prompts) * max(map(len, prompts))
