@@ -85,7 +85,7 @@ from lv_llmtime.pipeline import study_plan
 from lv_llmtime.preprocessor import encode_batch, fit_alpha, qwen_tokenizer, tokenize_texts
 from lv_llmtime.presets import get_preset
 from lv_llmtime.trainer import TrainConfig, train
-from forecast_throughput import bench as forecast_bench  # bench/ is on sys.path when run as a script
+from forecast_throughput import bench as forecast_bench, shipped_test_windows  # bench/ is on sys.path when run as a script
 
 # dense datasheet peaks (FLOP/s) by device-name fragment, first match wins: (bf16 tensor core, fp32 without TF32)
 PEAKS = [("H100 PCIe", 756e12, 51e12), ("H100 NVL", 835e12, 60e12), ("H100", 989e12, 67e12),
@@ -318,9 +318,10 @@ class Profile:
         a = self.args
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
+            hist, alpha = shipped_test_windows(self.tok, a.forecast_context, a.windows, a.horizon)
             self.res["forecast"] = dict(batch=a.forecast_batch, horizon=a.horizon, naive_limit_s=a.naive_limit_s) | forecast_bench(
-                self.base, self.tok, self.traj, self.test_idx, self.alpha, a.forecast_context, a.windows, a.horizon,
-                a.forecast_batch, naive_time_limit_s=a.naive_limit_s)
+                self.base, self.tok, hist, alpha, a.forecast_context, a.horizon, a.forecast_batch,
+                naive_time_limit_s=a.naive_limit_s)
         print(json.dumps(finite(self.res["forecast"])), flush=True)
 
     def seed_estimate(self):
