@@ -8,6 +8,7 @@ import contextlib, copy, hashlib, importlib, os, shutil, tempfile
 from dataclasses import dataclass
 from pathlib import Path
 import torch
+import torch.nn.functional as F
 from transformers import AutoModelForCausalLM, PreTrainedModel, PreTrainedTokenizerBase, PreTrainedTokenizerFast, Qwen2Config, Qwen2ForCausalLM
 from transformers import AttentionInterface, AutoConfig, AutoTokenizer
 from transformers.cache_utils import Cache, StaticLayer
@@ -18,12 +19,12 @@ from .preprocessor import cache_dir, digit_tokenizer, qwen_tokenizer
 
 # %% auto #0
 __all__ = ['QWEN25_NAME', 'MODEL_CONFIGS', 'RANDOM_QWEN', 'PRETRAINED_GGUF', 'OFFLINE_CHOICES', 'CODER_GGUF', 'FAST_ATTENTION',
-           'qwen25_config', 'model_config', 'default_device', 'default_dtype', 'limit_cpu_threads', 'as_dtype',
-           'build_random_model', 'OfflineModelError', 'load_pretrained', 'GGUFParts', 'model_cache_dir',
-           'gguf_part_paths', 'GGUFChecksumError', 'assemble_gguf', 'gguf_architecture', 'load_gguf', 'load_model',
-           'fast_sdpa_attention', 'fast_attention', 'KVBuffer', 'kv_buffer_cache', 'stack_kv_caches',
-           'last_position_only', 'model_config_of', 'check_weights', 'closest_offline_model', 'save_quietly',
-           'parameter_counts', 'chat_answer']
+           'PROMPT_QUERY_BLOCK', 'qwen25_config', 'model_config', 'default_device', 'default_dtype',
+           'limit_cpu_threads', 'as_dtype', 'build_random_model', 'OfflineModelError', 'load_pretrained', 'GGUFParts',
+           'model_cache_dir', 'gguf_part_paths', 'GGUFChecksumError', 'assemble_gguf', 'gguf_architecture', 'load_gguf',
+           'load_model', 'seen_keys', 'fast_sdpa_attention', 'fast_attention', 'KVBuffer', 'kv_buffer_cache',
+           'stack_kv_caches', 'last_position_only', 'model_config_of', 'check_weights', 'closest_offline_model',
+           'save_quietly', 'parameter_counts', 'chat_answer']
 
 # %% ../nbs/03_models.ipynb #0f4d73a7
 QWEN25_NAME = "Qwen/Qwen2.5-0.5B-Instruct"
@@ -261,13 +262,37 @@ def _decode_attention(query, key, value, mask, scaling:float):
         out = torch.matmul(torch.softmax(scores, dim=-1).to(value.dtype), value)
     return out.reshape(b, h, 1, d).transpose(1, 2)
 
+# %% ../nbs/03_models.ipynb #5c12e1b3
+PROMPT_QUERY_BLOCK = 64 # queries per SDPA call when a CPU reads a prompt (`_prompt_attention`)
+
+def seen_keys(mask:torch.Tensor, # bool attention mask (..., queries, n_keys), True where a query may look
+              n_keys:int, # key positions attention is given
+             ) -> int: # keys up to the last one some query may see (all of them if none is seen)
+    "How many leading key positions matter to these queries: the ones after the last visible key weigh nothing."
+    seen = mask.reshape(-1, n_keys).any(0)
+    return int(seen.nonzero()[-1]) + 1 if seen.any() else n_keys
+
+def _prompt_attention(query, key, value, mask, scaling:float, block:int|None=None):
+    "SDPA over (B, H, T, d) queries in blocks of `block`, each with the keys it may see: (B, T, H, d)."
+    block, outs = block or PROMPT_QUERY_BLOCK, []
+    for a in range(0, query.shape[2], block):
+        m = mask[..., a:a + block, :]
+        n = seen_keys(m, key.shape[2])
+        outs.append(F.scaled_dot_product_attention(query[:, :, a:a + block], key[:, :, :n], value[:, :, :n],
+                                                   attn_mask=m[..., :n], scale=scaling,
+                                                   enable_gqa=query.shape[1] != key.shape[1]))
+    return torch.cat(outs, dim=2).transpose(1, 2)
+
+
 # %% ../nbs/03_models.ipynb #904b1fc6
 def fast_sdpa_attention(module, query, key, value, attention_mask, dropout:float=0.0, scaling:float|None=None,
                         **kwargs):
-    "`transformers`' SDPA attention, but batched products for decoding and float32 for training on a CPU."
+    "`transformers`' SDPA attention, but on a CPU: batched products for decoding, query blocks for prompts, float32 for training."
     if query.device.type == "cpu" and not dropout:
         scaling = query.shape[-1] ** -0.5 if scaling is None else scaling
         if query.shape[2] == 1: return _decode_attention(query, key, value, attention_mask, scaling), None
+        if not torch.is_grad_enabled() and attention_mask is not None and attention_mask.dtype == torch.bool:
+            return _prompt_attention(query, key, value, attention_mask, scaling), None
         if torch.is_autocast_enabled("cpu") and torch.is_grad_enabled():
             with torch.autocast("cpu", enabled=False):
                 out, _ = sdpa_attention_forward(module, query.float(), key.float(), value.float(), attention_mask,
