@@ -14,7 +14,7 @@ from .preprocessor import (LLMTimeFormat, _resolve_format, encode_series, decode
 from .core import keep_freed_memory
 from .flops import count_flops
 from .lora import lora_layers
-from .models import fast_attention, kv_buffer_cache, last_position_only, stack_kv_caches
+from .models import fast_attention, kv_buffer_cache, last_position_only, packed_linears, stack_kv_caches
 from .checkpoint import bf16_weights
 
 # %% auto #0
@@ -260,19 +260,20 @@ def decode_batch(model, # causal LM with `get_decoder()` and `get_output_embeddi
         row_ids = None if rows is None else torch.tensor(rows, device=device)
         head, state, out = _output_head(model, row_ids), rule.start(len(hidden), device), []
         next_pos, one = pos[:, -1:] + 1, torch.ones_like(mask[:, :1])
-        for _ in range(rule.max_tokens):
-            logits = head(hidden).float()
-            allowed = rule.allowed(state)
-            if allowed is not None: logits = logits.masked_fill(~allowed, float("-inf"))
-            choice = _pick(logits, temperature, generator)
-            token = choice if row_ids is None else row_ids[choice]
-            out.append(torch.where(state.done, -1, token))
-            rule.advance(state, choice)
-            if state.done.all(): break
-            token, mask = torch.where(state.done, pad_id, token), torch.cat([mask, one], dim=1)
-            hidden = decoder(input_ids=token[:, None], attention_mask=mask, position_ids=next_pos,
-                             cache=cache, use_cache=True).last_hidden_state[:, -1]
-            next_pos = next_pos + 1
+        with packed_linears(decoder, len(hidden)):  # decoding's weights in oneDNN's layout, on a CPU (`models.packed_linears`)
+            for _ in range(rule.max_tokens):
+                logits = head(hidden).float()
+                allowed = rule.allowed(state)
+                if allowed is not None: logits = logits.masked_fill(~allowed, float("-inf"))
+                choice = _pick(logits, temperature, generator)
+                token = choice if row_ids is None else row_ids[choice]
+                out.append(torch.where(state.done, -1, token))
+                rule.advance(state, choice)
+                if state.done.all(): break
+                token, mask = torch.where(state.done, pad_id, token), torch.cat([mask, one], dim=1)
+                hidden = decoder(input_ids=token[:, None], attention_mask=mask, position_ids=next_pos,
+                                 cache=cache, use_cache=True).last_hidden_state[:, -1]
+                next_pos = next_pos + 1
         return torch.stack(out, dim=1), len(out)
 
 # %% ../nbs/08_forecast.ipynb #df308c78

@@ -4,7 +4,7 @@
 
 # %% ../nbs/03_models.ipynb #e2d3d988
 from __future__ import annotations
-import contextlib, copy, hashlib, importlib, os, shutil, tempfile
+import contextlib, copy, functools, hashlib, importlib, os, shutil, tempfile
 from dataclasses import dataclass
 from pathlib import Path
 import torch
@@ -23,8 +23,8 @@ __all__ = ['QWEN25_NAME', 'MODEL_CONFIGS', 'RANDOM_QWEN', 'PRETRAINED_GGUF', 'OF
            'limit_cpu_threads', 'as_dtype', 'build_random_model', 'OfflineModelError', 'load_pretrained', 'GGUFParts',
            'model_cache_dir', 'gguf_part_paths', 'GGUFChecksumError', 'assemble_gguf', 'gguf_architecture', 'load_gguf',
            'load_model', 'seen_keys', 'fast_sdpa_attention', 'fast_attention', 'KVBuffer', 'kv_buffer_cache',
-           'stack_kv_caches', 'last_position_only', 'model_config_of', 'check_weights', 'closest_offline_model',
-           'save_quietly', 'parameter_counts', 'chat_answer']
+           'stack_kv_caches', 'last_position_only', 'packing_dtype', 'packed_linears', 'model_config_of',
+           'check_weights', 'closest_offline_model', 'save_quietly', 'parameter_counts', 'chat_answer']
 
 # %% ../nbs/03_models.ipynb #0f4d73a7
 QWEN25_NAME = "Qwen/Qwen2.5-0.5B-Instruct"
@@ -262,7 +262,7 @@ def _decode_attention(query, key, value, mask, scaling:float):
         out = torch.matmul(torch.softmax(scores, dim=-1).to(value.dtype), value)
     return out.reshape(b, h, 1, d).transpose(1, 2)
 
-# %% ../nbs/03_models.ipynb #5c12e1b3
+# %% ../nbs/03_models.ipynb #0a718d9e
 PROMPT_QUERY_BLOCK = 64 # queries per SDPA call when a CPU reads a prompt (`_prompt_attention`)
 
 def seen_keys(mask:torch.Tensor, # bool attention mask (..., queries, n_keys), True where a query may look
@@ -375,6 +375,34 @@ def last_position_only(model:PreTrainedModel): # a decoder whose layers have `se
     try: yield model
     finally:
         for h in hooks: h.remove()
+
+# %% ../nbs/03_models.ipynb #6d1b23bc
+def _packed_linear(x, packed:torch.Tensor, bias:torch.Tensor|None):
+    return torch.ops.mkldnn._linear_pointwise(x.to(packed.dtype).contiguous(), packed, bias, "none", [], "")
+
+def packing_dtype(weight:torch.Tensor) -> torch.dtype|None:
+    "The dtype `packed_linears` packs `weight` in (the one autocast would multiply it in), or None where it cannot."
+    if weight.device.type != "cpu" or not torch.backends.mkldnn.is_available(): return None
+    autocast = torch.is_autocast_enabled("cpu") and weight.dtype == torch.float32
+    dtype = torch.get_autocast_dtype("cpu") if autocast else weight.dtype
+    if dtype == torch.bfloat16: return dtype if torch.ops.mkldnn._is_mkldnn_bf16_supported() else None
+    return dtype if dtype == torch.float32 else None
+
+@contextlib.contextmanager
+def packed_linears(module:torch.nn.Module, # its `nn.Linear` layers are packed where `packing_dtype` allows
+                   rows:int, # rows per product, the shape oneDNN picks the layout for
+                  ):
+    "While open, `module`'s linear layers multiply by weights reordered once into oneDNN's layout (no gradients)."
+    layers = [(m, d) for m in module.modules() if type(m) is torch.nn.Linear and (d := packing_dtype(m.weight))]
+    try:
+        for m, dtype in layers:
+            bias = None if m.bias is None else m.bias.detach().to(dtype)
+            packed = torch.ops.mkldnn._reorder_linear_weight(m.weight.detach().to(dtype), rows)
+            m.forward = functools.partial(_packed_linear, packed=packed, bias=bias)
+        yield module
+    finally:
+        for m, _ in layers: m.__dict__.pop("forward", None)
+
 
 # %% ../nbs/03_models.ipynb #59b33f1e
 def model_config_of(name_or_path:str):
