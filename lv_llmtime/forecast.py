@@ -254,26 +254,25 @@ def decode_batch(model, # causal LM with `get_decoder()` and `get_output_embeddi
                 ) -> tuple[torch.Tensor, int]: # tokens (B*S, n) with -1 after a sequence is done, and n
     "Generate until `rule` says every sequence is done (or its token budget is spent)."
     device = model.device
-    with fast_attention(model):  # batched products for one-token attention on a CPU (`models.fast_attention`)
+    with fast_attention(model), packed_linears(model.get_decoder(), len(prompts) * num_samples):  # on a CPU: see 03_models
         decoder, cache, hidden, mask, pos = _prefill(model, prompts, pad_id, num_samples, rule.max_tokens,
                                                       prefill_tokens)
         row_ids = None if rows is None else torch.tensor(rows, device=device)
         head, state, out = _output_head(model, row_ids), rule.start(len(hidden), device), []
         next_pos, one = pos[:, -1:] + 1, torch.ones_like(mask[:, :1])
-        with packed_linears(decoder, len(hidden)):  # decoding's weights in oneDNN's layout, on a CPU (`models.packed_linears`)
-            for _ in range(rule.max_tokens):
-                logits = head(hidden).float()
-                allowed = rule.allowed(state)
-                if allowed is not None: logits = logits.masked_fill(~allowed, float("-inf"))
-                choice = _pick(logits, temperature, generator)
-                token = choice if row_ids is None else row_ids[choice]
-                out.append(torch.where(state.done, -1, token))
-                rule.advance(state, choice)
-                if state.done.all(): break
-                token, mask = torch.where(state.done, pad_id, token), torch.cat([mask, one], dim=1)
-                hidden = decoder(input_ids=token[:, None], attention_mask=mask, position_ids=next_pos,
-                                 cache=cache, use_cache=True).last_hidden_state[:, -1]
-                next_pos = next_pos + 1
+        for _ in range(rule.max_tokens):
+            logits = head(hidden).float()
+            allowed = rule.allowed(state)
+            if allowed is not None: logits = logits.masked_fill(~allowed, float("-inf"))
+            choice = _pick(logits, temperature, generator)
+            token = choice if row_ids is None else row_ids[choice]
+            out.append(torch.where(state.done, -1, token))
+            rule.advance(state, choice)
+            if state.done.all(): break
+            token, mask = torch.where(state.done, pad_id, token), torch.cat([mask, one], dim=1)
+            hidden = decoder(input_ids=token[:, None], attention_mask=mask, position_ids=next_pos,
+                             cache=cache, use_cache=True).last_hidden_state[:, -1]
+            next_pos = next_pos + 1
         return torch.stack(out, dim=1), len(out)
 
 # %% ../nbs/08_forecast.ipynb #df308c78
