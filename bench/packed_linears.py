@@ -1,14 +1,17 @@
-"""Forecasting with the linear layers' weights packed once into oneDNN's layout (`models.packed_linears`) against plain `F.linear`.
+"""Forecasting with the linear layers' weights packed once into oneDNN's layout (`models.packed_linears`) against
+plain `F.linear`.
 
 At a decoding step each linear layer multiplies one row per sequence by its whole weight. For so few rows,
 PyTorch's CPU `F.linear` lets oneDNN reorder the weight into its blocked layout at every call; `forecast`
-reorders every weight once per batch instead, before the prompts, whose products gain too (see 03_models). Two measurements, both in this one process
-and on the same model, at the precision `forecast` uses (bf16 autocast where the CPU has fast bf16 kernels):
+reorders every weight once per batch instead, before the prompts, whose products gain too (see 03_models).
+Two measurements, both in this one process and on the same model, at the precision `forecast` uses (bf16
+autocast where the CPU has fast bf16 kernels):
 
 - **one decoding step's products:** every linear layer of the decoder in order, `--windows` rows each, plain and
   packed, alternated `--repeats` times (the fastest of each is kept), and whether the outputs are the same bits;
-- **`forecast`:** prompts and decoding, on the same windows (the shipped data's test split, as in `forecast_throughput.py`) with
-  `packed_linears` and with it replaced by a no-op, alternated, and whether the forecasts are identical.
+- **`forecast`:** prompts and decoding, on the same windows (the shipped data's test split, as in
+  `forecast_throughput.py`), with `packed_linears` and with it replaced by a no-op, alternated, and whether the
+  forecasts are identical.
 
     python bench/packed_linears.py                           # random-weight 0.5B, 32 windows of 128 tokens
     python bench/packed_linears.py --model qwen2.5-coder-0.5b-instruct-q4

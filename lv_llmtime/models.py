@@ -283,7 +283,6 @@ def _prompt_attention(query, key, value, mask, scaling:float, block:int|None=Non
                                                    enable_gqa=query.shape[1] != key.shape[1]))
     return torch.cat(outs, dim=2).transpose(1, 2)
 
-
 # %% ../nbs/03_models.ipynb #904b1fc6
 def fast_sdpa_attention(module, query, key, value, attention_mask, dropout:float=0.0, scaling:float|None=None,
                         **kwargs):
@@ -402,7 +401,6 @@ def packed_linears(module:torch.nn.Module, # its `nn.Linear` layers are packed w
         yield module
     finally:
         for m, _ in layers: m.__dict__.pop("forward", None)
-
 
 # %% ../nbs/03_models.ipynb #59b33f1e
 def model_config_of(name_or_path:str):
